@@ -1,0 +1,125 @@
+"""Settings classes, read from the environment (a `.env` file may supply it).
+
+`DevelopmentConfig` is the embedded default: SQLite under instance/, console SMS and email.
+`ProductionConfig` refuses to start without a real SECRET_KEY. `TestingConfig` is what the test
+suite builds on, overriding the database per run.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+load_dotenv(ROOT / ".env")
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = _env(name)
+    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _development_secret() -> str:
+    """A secret kept under instance/ so sign-ins survive a restart of the development server."""
+    INSTANCE.mkdir(exist_ok=True)
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def database_url(url: str | None) -> str:
+    """Accept the common `postgres://` and `postgresql://` forms and use the psycopg 3 driver."""
+    if not url:
+        INSTANCE.mkdir(exist_ok=True)
+        return f"sqlite:///{INSTANCE / 'clinic.sqlite3'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    SQLALCHEMY_DATABASE_URI = database_url(_env("DATABASE_URL"))
+    SECRET_KEY = _env("SECRET_KEY")
+    PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+
+    SMS_BACKEND = _env("SMS_BACKEND", "console")
+    TWILIO_ACCOUNT_SID = _env("TWILIO_ACCOUNT_SID")
+    TWILIO_AUTH_TOKEN = _env("TWILIO_AUTH_TOKEN")
+    TWILIO_FROM_NUMBER = _env("TWILIO_FROM_NUMBER")
+    TWILIO_API_BASE_URL = _env("TWILIO_API_BASE_URL")
+
+    EMAIL_BACKEND = _env("EMAIL_BACKEND", "console")
+    SMTP_HOST = _env("SMTP_HOST")
+    SMTP_PORT = int(_env("SMTP_PORT", "587"))
+    SMTP_USERNAME = _env("SMTP_USERNAME")
+    SMTP_PASSWORD = _env("SMTP_PASSWORD")
+    SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", True)
+    EMAIL_FROM = _env("EMAIL_FROM")
+
+    WORKER_POLL_SECONDS = float(_env("WORKER_POLL_SECONDS", "5"))
+
+    # Phones typed without a country code are read as numbers of this region.
+    DEFAULT_PHONE_REGION = _env("DEFAULT_PHONE_REGION", "US")
+    TOKEN_TTL_HOURS = int(_env("TOKEN_TTL_HOURS", "12"))
+    # How far ahead the planner looks for a course's first session.
+    PLAN_SEARCH_DAYS = int(_env("PLAN_SEARCH_DAYS", "90"))
+    LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+
+    API_TITLE = "Clinic scheduling and reminders"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/"
+    OPENAPI_JSON_PATH = "openapi.json"
+    API_SPEC_OPTIONS = {
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
+        },
+    }
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    JSON_SORT_KEYS = False
+
+
+class DevelopmentConfig(Config):
+    SECRET_KEY = Config.SECRET_KEY or _development_secret()
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret-not-for-production"
+    SMS_BACKEND = "console"
+    EMAIL_BACKEND = "console"
+    LOG_LEVEL = "DEBUG"
+
+
+class ProductionConfig(Config):
+    @classmethod
+    def check(cls) -> None:
+        if not cls.SECRET_KEY:
+            raise RuntimeError("SECRET_KEY must be set in production")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_environment() -> type[Config]:
+    """APP_ENV picks the settings class; development is the default."""
+    name = _env("APP_ENV", "development")
+    if name not in CONFIGS:
+        raise RuntimeError(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
+    return CONFIGS[name]

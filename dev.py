@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Set up and run the service, or its tests, with nothing but Python 3 on the machine.
+
+    python3 dev.py run     # venv, dependencies, migrations, demo clinic, then the web process
+    python3 dev.py test    # venv, test dependencies, then every test (SQLite and PostgreSQL)
+
+Extra arguments after `test` go to pytest. Only the standard library is used here.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / "python"
+
+
+def ensure_environment(requirements: str) -> None:
+    """Create .venv and install `requirements` into it, again only when the file changed."""
+    if not PYTHON.exists():
+        print("Creating the virtual environment in .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    wanted = _fingerprint(requirements)
+    stamp = VENV / f".installed-{requirements}"
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    print(f"Installing {requirements} ...", flush=True)
+    _run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "-r", str(ROOT / requirements))
+    stamp.write_text(wanted)
+
+
+def _fingerprint(requirements: str) -> str:
+    digest = hashlib.sha256()
+    for name in ("requirements.txt", requirements):
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _run(*args, env: dict | None = None) -> None:
+    result = subprocess.run([str(a) for a in args], cwd=ROOT, env=env)
+    if result.returncode:
+        sys.exit(result.returncode)
+
+
+def flask(*args: str) -> list[str]:
+    return [str(PYTHON), "-m", "flask", "--app", "wsgi", *args]
+
+
+def run() -> None:
+    ensure_environment("requirements.txt")
+    _run(*flask("db", "upgrade"))
+    print("\nDemo clinic ready. Staff accounts (passwords are new on every start):", flush=True)
+    _run(*flask("seed-demo"))
+    host, port = os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "5000")
+    print(f"\nServing on http://{host}:{port}  (API under /api/v1, docs at /openapi.json)\n",
+          flush=True)
+    os.execv(str(PYTHON), flask("run", "--host", host, "--port", port))
+
+
+def test(pytest_args: list[str]) -> None:
+    ensure_environment("requirements-dev.txt")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([str(PYTHON), "-m", "pytest", *pytest_args], cwd=ROOT, env=env)
+    sys.exit(result.returncode)  # pytest's 5 (no tests ran) fails too, on purpose
+
+
+def main() -> None:
+    command, *rest = sys.argv[1:] or ["help"]
+    if command == "run":
+        run()
+    elif command == "test":
+        test(rest)
+    else:
+        print(__doc__)
+        sys.exit(0 if command == "help" else 2)
+
+
+if __name__ == "__main__":
+    main()

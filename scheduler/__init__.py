@@ -1,0 +1,31 @@
+"""The clinic scheduling service: the Flask application factory."""
+from __future__ import annotations
+
+from flask import Flask
+
+from config import INSTANCE, ROOT, Config, config_from_environment
+
+from . import api, cli, ops
+from .extensions import db, migrate, serialize_sqlite_writes
+from .logs import configure_logging
+
+
+def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
+    """Build the app. Tests pass TestingConfig and overrides such as SQLALCHEMY_DATABASE_URI."""
+    app = Flask(__name__, instance_path=str(INSTANCE))
+    config_class = config_class or config_from_environment()
+    if hasattr(config_class, "check"):
+        config_class.check()
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    app.json.sort_keys = False
+
+    configure_logging(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    with app.app_context():
+        serialize_sqlite_writes(db.engine)
+    api.init_app(app)
+    ops.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,55 @@
+"""The JSON API under /api/v1: one blueprint per area, and the errors they share."""
+from http import HTTPStatus
+
+from flask import Flask, jsonify
+from sqlalchemy.exc import IntegrityError
+
+from ..engine.errors import IllegalStatusChange, SchedulingError
+from ..extensions import api, db
+from ..services.errors import Conflict, NotFound
+from . import auth, booking, clinic, patients
+from .paging import IdConverter
+
+
+def init_app(app: Flask) -> None:
+    app.url_map.converters["id"] = IdConverter
+    api.init_app(app)
+    for module in (auth, clinic, patients, booking):
+        api.register_blueprint(module.blp)
+    app.register_error_handler(SchedulingError, _scheduling_error)
+    app.register_error_handler(IllegalStatusChange, _illegal_status_change)
+    app.register_error_handler(NotFound, _not_found)
+    app.register_error_handler(Conflict, _conflict)
+    app.register_error_handler(IntegrityError, _integrity_error)
+
+
+def _field_error(code: int, message: str, field: str | None):
+    """An error body shaped like flask-smorest's own, naming the field at fault."""
+    db.session.rollback()
+    body = {"code": code, "status": HTTPStatus(code).phrase,
+            "message": f"{field}: {message}" if field else message}
+    if field:
+        body["errors"] = {"json": {field: [message]}}
+    return jsonify(body), code
+
+
+def _scheduling_error(error: SchedulingError):
+    return _field_error(409 if error.conflict else 422, error.message, error.field)
+
+
+def _illegal_status_change(error: IllegalStatusChange):
+    return _field_error(409, str(error), "status")
+
+
+def _not_found(error: NotFound):
+    # An unknown id in the path is 404; one named in the body is a bad field (422).
+    return _field_error(422 if error.field else 404, error.message, error.field)
+
+
+def _conflict(error: Conflict):
+    return _field_error(409, error.message, error.field)
+
+
+def _integrity_error(_error: IntegrityError):
+    # Two requests racing to create the same unique thing: the loser is told, not crashed.
+    return _field_error(409, "this conflicts with a change made at the same time; try again", None)

@@ -1,0 +1,35 @@
+"""Pagination over SQLAlchemy selects, and the id converter for URLs."""
+from flask_smorest import Page
+from sqlalchemy import func, select
+from werkzeug.routing import BaseConverter, ValidationError
+
+from ..extensions import db
+from .schemas.fields import MAX_ID
+
+
+class QueryPage(Page):
+    """A page of a SQLAlchemy select: counted and sliced in the database, not in Python."""
+
+    @property
+    def item_count(self):
+        return db.session.scalar(select(func.count()).select_from(self.collection.subquery()))
+
+    @property
+    def items(self):
+        query = self.collection.offset(self.page_params.first_item).limit(self.page_params.page_size)
+        return list(db.session.scalars(query))
+
+
+class IdConverter(BaseConverter):
+    """`<id:name>`: a positive id that fits the database's integer, else the URL does not match (404)."""
+
+    regex = r"[1-9][0-9]{0,9}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > MAX_ID:
+            raise ValidationError()
+        return number
+
+    def to_url(self, value) -> str:
+        return str(value)

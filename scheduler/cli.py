@@ -1,0 +1,45 @@
+"""Command-line tasks: `flask --app wsgi users create ...` and `flask --app wsgi seed-demo`."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .models.staff import ROLES
+from .services import staff
+from .services.errors import Conflict
+
+users = AppGroup("users", help="Staff accounts.")
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user(email: str, role: str, password_stdin: bool) -> None:
+    """Create a staff account with the given role."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = staff.create_staff(email, password, role)
+    except Conflict as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"created {role} account {user.id}")
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Set up a demo clinic with chairs, treatments, patients and courses; print staff passwords."""
+    from .demo import seed
+
+    for email, role, password in seed():
+        click.echo(f"  {role:<11} {email:<28} password: {password}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users)
+    app.cli.add_command(seed_demo)

@@ -1,0 +1,75 @@
+"""The demo clinic `make run` starts with: real time zone, chairs, treatments, patients, courses.
+
+Phone numbers are from the 555-01xx range, which is reserved for fiction.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from . import clock
+from .extensions import db
+from .models import Clinic, StaffUser
+from .services import booking, clinic, patients, staff
+from .services.booking import CourseRequest
+
+PREPARATION = (
+    "Please have nothing to eat for 4 hours and nothing to drink for 2 hours before your session. "
+    "Arrange a ride home: you must not drive until the next day. Arrive 15 minutes early and "
+    "bring a list of your current medicines."
+)
+ACCOUNTS = (("admin@demo.clinic", "admin"), ("frontdesk@demo.clinic", "front_desk"),
+            ("monitoring@demo.clinic", "monitoring"))
+PATIENTS = (
+    ("Alex", "Rivera", "+16175550101", "alex.rivera@example.com"),
+    ("Sam", "Chen", "+16175550102", "sam.chen@example.com"),
+    ("Jordan", "Okafor", "+16175550103", None),
+    ("Taylor", "Nguyen", None, "taylor.nguyen@example.com"),
+)
+
+
+def seed() -> list[tuple[str, str, str]]:
+    """Create the demo clinic once; (re)set and return the demo staff passwords every time."""
+    if db.session.get(Clinic, 1) is None:
+        _seed_clinic()
+    return [(email, role, _reset_password(email, role)) for email, role in ACCOUNTS]
+
+
+def _seed_clinic() -> None:
+    weekday = [["08:00", "18:00"]]
+    clinic.update_clinic({
+        "name": "Riverside Wellness Clinic", "phone": "+16175550100",
+        "timezone": "America/New_York",
+        "opening_hours": {"mon": weekday, "tue": weekday, "wed": weekday, "thu": weekday,
+                          "fri": weekday, "sat": [["09:00", "13:00"]]},
+    })
+    for name in ("Chair 1", "Chair 2", "Chair 3", "Recovery room"):
+        clinic.create_chair(name)
+    infusion = clinic.create_treatment_type(
+        name="IV infusion", duration_minutes=120, buffer_minutes=15, preparation=PREPARATION)
+    nasal = clinic.create_treatment_type(
+        name="Nasal spray with observation", duration_minutes=120, buffer_minutes=10,
+        preparation=PREPARATION)
+    people = [patients.create_patient({
+        "first_name": first, "last_name": last, "phone": phone, "email": email,
+        "sms_opt_in": phone is not None, "email_opt_in": email is not None})
+        for first, last, phone, email in PATIENTS]
+    today = clinic.scheduling_rules(clinic.get_clinic()).hours.local_date(clock.now())
+    booking.book_course(CourseRequest(people[0].id, infusion.id, "induction", 6,
+                                      start_on=today + timedelta(days=1)))
+    booking.book_course(CourseRequest(people[1].id, nasal.id, "induction", 6,
+                                      start_on=today + timedelta(days=2), min_gap_hours=48))
+    booking.book_course(CourseRequest(people[2].id, infusion.id, "maintenance", 3,
+                                      start_on=today + timedelta(days=3)))
+
+
+def _reset_password(email: str, role: str) -> str:
+    password = secrets.token_urlsafe(12)
+    user = db.session.scalar(select(StaffUser).where(StaffUser.email == email))
+    if user is None:
+        staff.create_staff(email, password, role)
+    else:
+        staff.set_password(user, password)
+    return password

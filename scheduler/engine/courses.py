@@ -1,0 +1,179 @@
+"""Course planning: the earliest set of session starts that satisfies a course's rules.
+
+Induction: N sessions, consecutive starts at least `min_gap` apart and on different days, the
+last within `max_span` of the first. Maintenance: N sessions, session k on the local date
+`interval_days * k` after the first, preferably at the first session's time of day.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from itertools import pairwise
+from typing import Mapping, Sequence
+
+from .errors import CourseRuleBroken, NoScheduleFits, NotBookable, SlotTaken
+from .slots import Clinic, Slot, Timeline, Treatment, earliest_slot, first_free_chair, opening_window_for
+
+INDUCTION = "induction"
+MAINTENANCE = "maintenance"
+SESSION_LIMITS = {INDUCTION: (3, 6), MAINTENANCE: (1, 12)}
+
+
+@dataclass(frozen=True)
+class CourseRules:
+    kind: str
+    sessions: int
+    min_gap: timedelta = timedelta(hours=24)
+    max_span: timedelta = timedelta(days=21)
+    interval_days: int = 28
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Everything a booking is checked against: the clinic and what is already booked."""
+
+    clinic: Clinic
+    treatment: Treatment
+    chairs: Mapping[int, Timeline]  # in order of preference
+    patient: Timeline  # the local days the patient already has a session on
+
+
+def session_count_problem(rules: CourseRules) -> str | None:
+    low, high = SESSION_LIMITS[rules.kind]
+    if low <= rules.sessions <= high:
+        return None
+    return f"a {rules.kind} course has {low} to {high} sessions"
+
+
+def course_rule_violation(rules: CourseRules, clinic: Clinic, starts: Sequence[datetime]) -> str | None:
+    """Why these start times break the course rules, or None when they keep them."""
+    problem = session_count_problem(rules)
+    if problem:
+        return problem
+    if len(starts) != rules.sessions:
+        return f"expected {rules.sessions} start times, got {len(starts)}"
+    days = [clinic.hours.local_date(start) for start in starts]
+    for (earlier, later), (day_a, day_b) in zip(pairwise(starts), pairwise(days)):
+        if later <= earlier:
+            return "start times must be in order"
+        if day_a == day_b:
+            return "at most one session a day"
+        if rules.kind == INDUCTION and later - earlier < rules.min_gap:
+            return f"sessions must start at least {_hours(rules.min_gap)} hours apart"
+    if rules.kind == INDUCTION and starts[-1] - starts[0] > rules.max_span:
+        return f"all sessions must start within {rules.max_span.days} days of the first"
+    if rules.kind == MAINTENANCE:
+        for k, day in enumerate(days):
+            if day != days[0] + timedelta(days=k * rules.interval_days):
+                return f"maintenance sessions fall every {rules.interval_days} days"
+    return None
+
+
+def place_session(calendar: Calendar, start: datetime, now: datetime, field: str = "start") -> Slot:
+    """Check one requested start and give it the first free chair, or say why it cannot be."""
+    treatment = calendar.treatment
+    if start < now:
+        raise NotBookable("is in the past", field)
+    if opening_window_for(calendar.clinic, start, treatment) is None:
+        step = int(calendar.clinic.slot_step.total_seconds() // 60)
+        raise NotBookable(
+            f"is not a bookable time: sessions start every {step} minutes from opening "
+            "and must end by closing time", field)
+    if calendar.patient.busy_until(start, start + treatment.duration):
+        raise SlotTaken("the patient already has a session that day", field)
+    chair_id = first_free_chair(calendar.chairs, start, start + treatment.hold)
+    if chair_id is None:
+        raise SlotTaken("no chair is free for the whole session", field)
+    return Slot(start, start + treatment.duration, chair_id)
+
+
+def fit_starts(calendar: Calendar, rules: CourseRules, starts: Sequence[datetime],
+               first_day: date, now: datetime) -> list[Slot]:
+    """Book exactly the start times asked for, if they keep the rules and are free."""
+    problem = course_rule_violation(rules, calendar.clinic, starts)
+    if problem:
+        raise CourseRuleBroken(problem, "starts")
+    if calendar.clinic.hours.local_date(starts[0]) < first_day:
+        raise CourseRuleBroken("the first session is before start_on", "starts")
+    return [place_session(calendar, start, now, f"starts.{i}") for i, start in enumerate(starts)]
+
+
+def plan_course(calendar: Calendar, rules: CourseRules, not_before: datetime,
+                search_until: datetime) -> list[Slot]:
+    """The earliest schedule whose first session starts in [not_before, search_until]."""
+    problem = session_count_problem(rules)
+    if problem:
+        raise CourseRuleBroken(problem, "sessions")
+    if rules.kind == INDUCTION:
+        return _plan_induction(calendar, rules, not_before, search_until)
+    return _plan_maintenance(calendar, rules, not_before, search_until)
+
+
+def _plan_induction(calendar: Calendar, rules: CourseRules, not_before: datetime,
+                    search_until: datetime) -> list[Slot]:
+    first_from = not_before
+    while True:
+        first = _earliest(calendar, first_from, search_until)
+        plan = [first]
+        while len(plan) < rules.sessions:
+            after = max(plan[-1].start + rules.min_gap, _next_day(calendar.clinic, plan[-1].start))
+            following = _earliest(calendar, after, search_until + rules.max_span)
+            if following.start - first.start > rules.max_span:
+                # Greedy starts only move later when the first does, so a course that reaches
+                # this session in time must start at most max_span before it.
+                first_from = max(first.start + timedelta(seconds=1),
+                                 following.start - rules.max_span)
+                break
+            plan.append(following)
+        else:
+            return plan
+
+
+def _plan_maintenance(calendar: Calendar, rules: CourseRules, not_before: datetime,
+                      search_until: datetime) -> list[Slot]:
+    hours = calendar.clinic.hours
+    first_from = not_before
+    while True:
+        first = _earliest(calendar, first_from, search_until)
+        first_day = hours.local_date(first.start)
+        time_of_day = first.start.astimezone(hours.timezone).time()
+        plan = [first]
+        for k in range(1, rules.sessions):
+            day = first_day + timedelta(days=k * rules.interval_days)
+            slot = _slot_on_day(calendar, day, hours.local(day, time_of_day))
+            if slot is None:
+                break
+            plan.append(slot)
+        else:
+            return plan
+        # The target days depend only on the first session's day, so try the next day.
+        first_from = hours.day_bounds(first_day).end
+
+
+def _slot_on_day(calendar: Calendar, day: date, preferred: datetime) -> Slot | None:
+    """A slot on that local day: at or after the preferred time if one is free, else earlier."""
+    bounds = calendar.clinic.hours.day_bounds(day)
+    last = bounds.end - timedelta(seconds=1)
+    return _earliest_or_none(calendar, max(preferred, bounds.start), last) or _earliest_or_none(
+        calendar, bounds.start, last)
+
+
+def _earliest_or_none(calendar: Calendar, not_before: datetime, not_after: datetime) -> Slot | None:
+    return earliest_slot(calendar.clinic, calendar.treatment, calendar.chairs, calendar.patient,
+                         not_before, not_after)
+
+
+def _earliest(calendar: Calendar, not_before: datetime, not_after: datetime) -> Slot:
+    slot = _earliest_or_none(calendar, not_before, not_after)
+    if slot is None:
+        raise NoScheduleFits("no schedule that keeps the course rules fits in the coming weeks",
+                             "start_on")
+    return slot
+
+
+def _next_day(clinic: Clinic, instant: datetime) -> datetime:
+    return clinic.hours.day_bounds(clinic.hours.local_date(instant)).end
+
+
+def _hours(gap: timedelta) -> str:
+    return f"{gap.total_seconds() / 3600:g}"

@@ -1,0 +1,8 @@
+"""The database models, one module per area of the clinic."""
+from .booking import Appointment, Course
+from .clinic import Chair, Clinic, TreatmentType
+from .patient import Patient
+from .staff import ApiToken, AuditEvent, StaffUser
+
+__all__ = ["Appointment", "ApiToken", "AuditEvent", "Chair", "Clinic", "Course", "Patient",
+           "StaffUser", "TreatmentType"]

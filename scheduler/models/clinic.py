@@ -1,0 +1,62 @@
+"""The clinic's set-up: its settings, its chairs and the treatment types it offers."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+
+DEFAULT_OPENING_HOURS = {day: [["09:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
+DEFAULT_REMINDER_RULES = [
+    {"offset_minutes": 1440, "channels": ["sms", "email"]},
+    {"offset_minutes": 120, "channels": ["sms"]},
+]
+DEFAULT_CHECKIN_RULES = [{"after_minutes": 1440, "channel": "sms"}]
+
+
+class Clinic(db.Model):
+    """The one clinic this deployment serves (a single row)."""
+
+    __tablename__ = "clinic"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    timezone: Mapped[str] = mapped_column(String(64))
+    opening_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=DEFAULT_OPENING_HOURS)
+    slot_step_minutes: Mapped[int] = mapped_column(Integer, default=15)
+    quiet_hours: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    reminder_rules: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    checkin_rules: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    alert_score_at_or_below: Mapped[int] = mapped_column(Integer, default=3)
+    escalation_minutes: Mapped[int] = mapped_column(Integer, default=60)
+
+
+class Chair(db.Model):
+    """A treatment chair or room: one patient at a time, the clinic's unit of capacity."""
+
+    __tablename__ = "chair"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class TreatmentType(db.Model):
+    """E.g. an IV infusion: 120 minutes of dose and observation, 15 to turn the chair over."""
+
+    __tablename__ = "treatment_type"
+    __table_args__ = (
+        CheckConstraint("duration_minutes > 0", name="duration_positive"),
+        CheckConstraint("buffer_minutes >= 0", name="buffer_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    buffer_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    # What the patient should do before coming (fasting, a ride home, ...); used in reminders.
+    preparation: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(default=True)

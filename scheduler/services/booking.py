@@ -1,0 +1,280 @@
+"""Booking: courses and single sessions, rescheduling, and every status change.
+
+Each public function is one transaction. The engine decides what fits; the database has the
+last word: an overlapping hold or a second session for the patient that day fails the insert
+(exclusion constraint or trigger, and a unique index), which comes back here as SlotTaken.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .. import clock
+from ..engine import appointment_status as status
+from ..engine.courses import INDUCTION, CourseRules, fit_starts, place_session, plan_course
+from ..engine.errors import SlotTaken
+from ..engine.slots import Slot, free_slots
+from ..extensions import db
+from ..models import Appointment, Course, Patient, TreatmentType
+from . import audit
+from .calendar import load_calendar
+from .clinic import get_clinic, get_treatment_type, scheduling_rules
+from .errors import Conflict, NotFound
+from .patients import get_patient
+
+# How the database names the two refusals, in PostgreSQL's and SQLite's words.
+CHAIR_CLASH_MARKS = ("ex_appointment_chair_hold", "chair_hold_overlap")
+PATIENT_DAY_MARKS = ("uq_appointment_patient_day", "appointment.local_date")
+# A course booked without exact times is planned again when a rival takes a slot first.
+PLAN_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class CourseRequest:
+    patient_id: int
+    treatment_type_id: int
+    kind: str
+    sessions: int
+    start_on: date | None = None
+    min_gap_hours: int = 24
+    max_span_days: int = 21
+    interval_days: int = 28
+    starts: tuple[datetime, ...] | None = None
+
+    @property
+    def rules(self) -> CourseRules:
+        return CourseRules(self.kind, self.sessions, timedelta(hours=self.min_gap_hours),
+                           timedelta(days=self.max_span_days), self.interval_days)
+
+
+def availability(treatment_type_id: int, start: datetime, end: datetime,
+                 chair_id: int | None = None) -> list[Slot]:
+    clinic = get_clinic()
+    treatment = _bookable_treatment(treatment_type_id)
+    start = max(start, clock.now())
+    calendar = load_calendar(clinic, treatment, None, start, end, chair_id=chair_id)
+    return free_slots(calendar.clinic, calendar.treatment, calendar.chairs, start, end)
+
+
+def plan(request: CourseRequest) -> list[Slot]:
+    """The sessions a course would get, without booking anything."""
+    slots = _plan_or_fit(request)
+    db.session.rollback()  # nothing was written; end the read transaction
+    return slots
+
+
+def book_course(request: CourseRequest) -> Course:
+    attempts = 1 if request.starts else PLAN_ATTEMPTS
+    for attempt in range(attempts):
+        _lock_patient(request.patient_id)
+        slots = _plan_or_fit(request)
+        course = Course(patient_id=request.patient_id, treatment_type_id=request.treatment_type_id,
+                        kind=request.kind, status="active", created_at=clock.now())
+        db.session.add(course)
+        for number, slot in enumerate(slots, start=1):
+            course.appointments.append(_new_appointment(request.patient_id, request.treatment_type_id, slot, number))
+        try:
+            db.session.flush()
+        except IntegrityError as clash:
+            _raise_unless_booking_clash(clash, "starts", last=attempt == attempts - 1)
+            continue
+        audit.record("course.book", "course", course.id, kind=course.kind,
+                     appointments=[a.id for a in course.appointments])
+        db.session.commit()
+        return course
+    raise AssertionError("unreachable: the last attempt raises")
+
+
+def book_appointment(patient_id: int, treatment_type_id: int, start: datetime,
+                     chair_id: int | None = None) -> Appointment:
+    clinic = get_clinic()
+    get_patient(patient_id, "patient_id")
+    treatment = _bookable_treatment(treatment_type_id)
+    calendar = load_calendar(clinic, treatment, patient_id, start, start + timedelta(days=1),
+                             chair_id=chair_id)
+    slot = place_session(calendar, start, clock.now())
+    appointment = _new_appointment(patient_id, treatment_type_id, slot, None)
+    db.session.add(appointment)
+    _flush_booking("start")
+    audit.record("appointment.book", "appointment", appointment.id, chair_id=slot.chair_id)
+    db.session.commit()
+    return appointment
+
+
+def reschedule(appointment_id: int, start: datetime, chair_id: int | None = None) -> Appointment:
+    appointment = _locked_appointment(appointment_id)
+    now = clock.now()
+    new_status = status.next_status(appointment.status, "reschedule", appointment.start_at,
+                                     appointment.end_at, now)
+    calendar = load_calendar(get_clinic(), get_treatment_type(appointment.treatment_type_id),
+                             appointment.patient_id, start, start + timedelta(days=1),
+                             chair_id=chair_id, preferred_chair_id=appointment.chair_id,
+                             ignore_appointment_id=appointment.id)
+    slot = place_session(calendar, start, now)
+    previous = appointment.start_at
+    _place(appointment, slot)
+    appointment.status = new_status
+    appointment.updated_at = now
+    _flush_booking("start")
+    audit.record("appointment.reschedule", "appointment", appointment.id,
+                 previous_start=previous.isoformat(), start=slot.start.isoformat(),
+                 chair_id=slot.chair_id)
+    db.session.commit()
+    return appointment
+
+
+def change_status(appointment_id: int, action: str, reason: str | None = None) -> Appointment:
+    """check_in, complete, no_show, confirm or cancel one appointment."""
+    appointment = _locked_appointment(appointment_id)
+    previous = appointment.status
+    appointment.status = status.next_status(previous, action, appointment.start_at,
+                                            appointment.end_at, clock.now())
+    appointment.updated_at = clock.now()
+    if action == "cancel":
+        appointment.cancel_reason = reason
+    audit.record(f"appointment.{action}", "appointment", appointment.id, previous=previous,
+                 status=appointment.status)
+    db.session.commit()
+    return appointment
+
+
+def cancel_course(course_id: int, reason: str | None) -> Course:
+    """Cancel the course and every session of it that has not started yet."""
+    course = db.session.scalar(select(Course).where(Course.id == course_id).with_for_update())
+    if course is None:
+        raise NotFound("course")
+    if course.status == "cancelled":
+        raise Conflict("the course is already cancelled")
+    now = clock.now()
+    cancelled = []
+    for appointment in course.appointments:
+        if appointment.status in (status.SCHEDULED, status.CONFIRMED) and appointment.start_at > now:
+            appointment.status = status.CANCELLED
+            appointment.cancel_reason = reason
+            appointment.updated_at = now
+            cancelled.append(appointment.id)
+    course.status = "cancelled"
+    audit.record("course.cancel", "course", course.id, cancelled=cancelled)
+    db.session.commit()
+    return course
+
+
+def get_course(course_id: int) -> Course:
+    course = db.session.get(Course, course_id)
+    if course is None:
+        raise NotFound("course")
+    return course
+
+
+def get_appointment(appointment_id: int) -> Appointment:
+    appointment = db.session.get(Appointment, appointment_id)
+    if appointment is None:
+        raise NotFound("appointment")
+    return appointment
+
+
+def _lock_patient(patient_id: int) -> None:
+    """Hold the patient's row, so one patient's bookings are made one at a time (PostgreSQL;
+    SQLite's write transactions are serialized already)."""
+    found = db.session.scalar(select(Patient.id).where(Patient.id == patient_id).with_for_update())
+    if found is None:
+        raise NotFound("patient", "patient_id")
+
+
+def _refuse_second_running_course(request: CourseRequest) -> None:
+    """One induction (or maintenance) course at a time: a second one beside a course that still
+    has sessions to come is almost always a slip, and doubles the patient's doses."""
+    running = db.session.scalar(
+        select(Course.id).join(Appointment, Appointment.course_id == Course.id).where(
+            Course.patient_id == request.patient_id, Course.kind == request.kind,
+            Course.status == "active", Appointment.status.in_(status.HOLDING),
+            Appointment.start_at > clock.now()).limit(1))
+    if running is not None:
+        raise Conflict(f"the patient already has an {request.kind} course (id {running}) with "
+                       "sessions to come; cancel it first", "kind")
+
+
+def _plan_or_fit(request: CourseRequest) -> list[Slot]:
+    clinic = get_clinic()
+    get_patient(request.patient_id, "patient_id")
+    _refuse_second_running_course(request)
+    treatment = _bookable_treatment(request.treatment_type_id)
+    hours = scheduling_rules(clinic).hours
+    now = clock.now()
+    first_day = request.start_on or hours.local_date(now)
+    if request.starts:
+        calendar = load_calendar(clinic, treatment, request.patient_id, min(request.starts),
+                                 max(request.starts) + timedelta(days=1))
+        return fit_starts(calendar, request.rules, request.starts, first_day, now)
+    not_before = max(now, hours.local(first_day, time(0)))
+    search_until = not_before + timedelta(days=current_app.config["PLAN_SEARCH_DAYS"])
+    calendar = load_calendar(clinic, treatment, request.patient_id, not_before,
+                             search_until + _course_length(request) + timedelta(days=1))
+    return plan_course(calendar, request.rules, not_before, search_until)
+
+
+def _course_length(request: CourseRequest) -> timedelta:
+    if request.kind == INDUCTION:
+        return timedelta(days=request.max_span_days)
+    return timedelta(days=request.interval_days * max(request.sessions - 1, 0))
+
+
+def _bookable_treatment(treatment_type_id: int) -> TreatmentType:
+    treatment = get_treatment_type(treatment_type_id, "treatment_type_id")
+    if not treatment.active:
+        raise NotFound("active treatment type", "treatment_type_id")
+    return treatment
+
+
+def _new_appointment(patient_id: int, treatment_type_id: int, slot: Slot,
+                     session_number: int | None) -> Appointment:
+    now = clock.now()
+    appointment = Appointment(patient_id=patient_id, treatment_type_id=treatment_type_id,
+                              session_number=session_number, status=status.SCHEDULED,
+                              created_at=now, updated_at=now)
+    _place(appointment, slot)
+    return appointment
+
+
+def _place(appointment: Appointment, slot: Slot) -> None:
+    """Put the appointment at the slot: its chair, its times, its day in the clinic's zone."""
+    treatment = get_treatment_type(appointment.treatment_type_id)
+    appointment.chair_id = slot.chair_id
+    appointment.start_at = slot.start
+    appointment.end_at = slot.end
+    appointment.held_until = slot.end + timedelta(minutes=treatment.buffer_minutes)
+    appointment.local_date = scheduling_rules(get_clinic()).hours.local_date(slot.start)
+
+
+def _locked_appointment(appointment_id: int) -> Appointment:
+    """Load for a change, holding the row so two staff cannot change it at once."""
+    appointment = db.session.scalar(
+        select(Appointment).where(Appointment.id == appointment_id).with_for_update())
+    if appointment is None:
+        raise NotFound("appointment")
+    return appointment
+
+
+def _flush_booking(field: str) -> None:
+    try:
+        db.session.flush()
+    except IntegrityError as clash:
+        _raise_unless_booking_clash(clash, field, last=True)
+
+
+def _raise_unless_booking_clash(clash: IntegrityError, field: str, last: bool) -> None:
+    """Turn the database's refusal of an overlap into SlotTaken; re-raise anything else."""
+    db.session.rollback()
+    text = str(clash.orig)
+    if any(mark in text for mark in CHAIR_CLASH_MARKS):
+        message = "another booking took this chair and time first"
+    elif any(mark in text for mark in PATIENT_DAY_MARKS):
+        message = "the patient already has a session that day"
+    else:
+        raise clash
+    if last:
+        raise SlotTaken(message, field)

@@ -1,0 +1,84 @@
+"""Loading what the engine needs from the database: the chairs' holds and the patient's days.
+
+Only the bookings that can touch the asked range are read: the query is bounded on both sides
+of `start_at`, so it is an index range scan whatever the size of the table.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from ..engine.appointment_status import HOLDING
+from ..engine.courses import Calendar
+from ..engine.slots import Timeline, patient_days
+from ..extensions import db
+from ..models import Appointment, Chair, Clinic, TreatmentType
+from .clinic import scheduling_rules, treatment_rules
+from .errors import NotFound
+
+# No hold is longer than a day (treatment types cap duration plus buffer at 16 hours), so a
+# hold that overlaps the range started at most this long before it.
+LONGEST_HOLD = timedelta(days=1)
+
+
+def load_calendar(clinic: Clinic, treatment: TreatmentType, patient_id: int | None,
+                  start: datetime, end: datetime, *, chair_id: int | None = None,
+                  preferred_chair_id: int | None = None,
+                  ignore_appointment_id: int | None = None) -> Calendar:
+    """The calendar for booking `treatment` between `start` and `end`."""
+    rules = scheduling_rules(clinic)
+    chair_ids = _bookable_chairs(chair_id, preferred_chair_id)
+    holds = _holds_by_chair(chair_ids, start, end, ignore_appointment_id)
+    patient = Timeline()
+    if patient_id is not None:
+        starts = _patient_session_starts(patient_id, start - LONGEST_HOLD, end + LONGEST_HOLD,
+                                         ignore_appointment_id)
+        patient = patient_days(rules.hours, starts)
+    chairs = {cid: Timeline(holds.get(cid, ())) for cid in chair_ids}
+    return Calendar(rules, treatment_rules(treatment), chairs, patient)
+
+
+def _bookable_chairs(chair_id: int | None, preferred_chair_id: int | None) -> list[int]:
+    active = list(db.session.scalars(
+        select(Chair.id).where(Chair.active.is_(True)).order_by(Chair.id)))
+    if chair_id is not None:
+        if chair_id not in active:
+            raise NotFound("active chair", "chair_id")
+        return [chair_id]
+    if preferred_chair_id in active:
+        active.remove(preferred_chair_id)
+        active.insert(0, preferred_chair_id)
+    return active
+
+
+def _holds_by_chair(chair_ids: list[int], start: datetime, end: datetime,
+                    ignore_appointment_id: int | None) -> dict[int, list[tuple[datetime, datetime]]]:
+    query = select(Appointment.chair_id, Appointment.start_at, Appointment.held_until).where(
+        Appointment.status.in_(HOLDING),
+        Appointment.start_at >= start - LONGEST_HOLD,
+        Appointment.start_at < end,
+        Appointment.held_until > start,
+    )
+    if ignore_appointment_id is not None:
+        query = query.where(Appointment.id != ignore_appointment_id)
+    holds: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    wanted = set(chair_ids)
+    for chair_id, hold_start, hold_end in db.session.execute(query):
+        if chair_id in wanted:
+            holds[chair_id].append((hold_start, hold_end))
+    return holds
+
+
+def _patient_session_starts(patient_id: int, start: datetime, end: datetime,
+                            ignore_appointment_id: int | None) -> list[datetime]:
+    query = select(Appointment.start_at).where(
+        Appointment.patient_id == patient_id,
+        Appointment.status.in_(HOLDING),
+        Appointment.start_at >= start,
+        Appointment.start_at < end,
+    )
+    if ignore_appointment_id is not None:
+        query = query.where(Appointment.id != ignore_appointment_id)
+    return list(db.session.scalars(query))

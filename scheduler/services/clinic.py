@@ -1,0 +1,86 @@
+"""The clinic's set-up: settings, chairs and treatment types (admin work)."""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from ..engine.hours import OpeningHours
+from ..engine.slots import Clinic as ClinicRules, Treatment
+from ..extensions import db
+from ..models import Chair, Clinic, TreatmentType
+from ..models.clinic import DEFAULT_CHECKIN_RULES, DEFAULT_OPENING_HOURS, DEFAULT_REMINDER_RULES
+from . import audit
+from .errors import Conflict, NotFound
+
+
+def get_clinic() -> Clinic:
+    clinic = db.session.get(Clinic, 1)
+    if clinic is None:
+        raise NotFound("clinic settings (an admin must set the clinic up first)")
+    return clinic
+
+
+def update_clinic(changes: dict[str, Any]) -> Clinic:
+    """Apply the given settings; on the very first call, name and timezone are required."""
+    clinic = db.session.get(Clinic, 1)
+    if clinic is None:
+        missing = [f for f in ("name", "timezone") if f not in changes]
+        if missing:
+            raise Conflict(f"the first set-up needs {' and '.join(missing)}", missing[0])
+        clinic = Clinic(id=1, opening_hours=DEFAULT_OPENING_HOURS, slot_step_minutes=15,
+                        reminder_rules=DEFAULT_REMINDER_RULES, checkin_rules=DEFAULT_CHECKIN_RULES,
+                        quiet_hours={"start": "21:00", "end": "08:00"},
+                        alert_score_at_or_below=3, escalation_minutes=60)
+        db.session.add(clinic)
+    for field, value in changes.items():
+        setattr(clinic, field, value)
+    audit.record("clinic.update", "clinic", 1, fields=sorted(changes))
+    db.session.commit()
+    return clinic
+
+
+def scheduling_rules(clinic: Clinic) -> ClinicRules:
+    """The clinic as the scheduling engine sees it."""
+    return ClinicRules(OpeningHours.from_settings(clinic.timezone, clinic.opening_hours),
+                       timedelta(minutes=clinic.slot_step_minutes))
+
+
+def list_chairs() -> list[Chair]:
+    return list(db.session.scalars(select(Chair).order_by(Chair.id)))
+
+
+def create_chair(name: str, active: bool = True) -> Chair:
+    return _create_named(Chair(name=name, active=active), "chair")
+
+
+def list_treatment_types() -> list[TreatmentType]:
+    return list(db.session.scalars(select(TreatmentType).order_by(TreatmentType.id)))
+
+
+def create_treatment_type(**fields: Any) -> TreatmentType:
+    return _create_named(TreatmentType(**fields), "treatment_type")
+
+
+def get_treatment_type(type_id: int, field: str | None = None) -> TreatmentType:
+    found = db.session.get(TreatmentType, type_id)
+    if found is None:
+        raise NotFound("treatment type", field)
+    return found
+
+
+def treatment_rules(treatment: TreatmentType) -> Treatment:
+    return Treatment(timedelta(minutes=treatment.duration_minutes),
+                     timedelta(minutes=treatment.buffer_minutes))
+
+
+def _create_named(thing, object_type: str):
+    model = type(thing)
+    if db.session.scalar(select(model.id).where(model.name == thing.name)):
+        raise Conflict(f"a {object_type.replace('_', ' ')} with this name exists", "name")
+    db.session.add(thing)
+    db.session.flush()
+    audit.record(f"{object_type}.create", object_type, thing.id)
+    db.session.commit()
+    return thing

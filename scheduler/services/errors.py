@@ -1,0 +1,23 @@
+"""Errors the services raise; the API turns each into one status code."""
+
+
+class NotFound(Exception):
+    """A referenced object does not exist (404 in a path, 422 when named in a body)."""
+
+    def __init__(self, what: str, field: str | None = None):
+        super().__init__(f"{what} not found")
+        self.message = f"{what} not found"
+        self.field = field
+
+
+class Conflict(Exception):
+    """The request clashes with the current state (409)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class Unauthorized(Exception):
+    """No valid credentials (401)."""

@@ -1,0 +1,70 @@
+"""Patients: registration, updates and look-up by name or phone."""
+from __future__ import annotations
+
+from typing import Any
+
+import phonenumbers
+from flask import current_app
+from sqlalchemy import Select, func, or_, select
+
+from .. import clock
+from ..extensions import db
+from ..models import Patient
+from . import audit
+from .clinic import get_clinic
+from .errors import NotFound
+
+
+def get_patient(patient_id: int, field: str | None = None) -> Patient:
+    patient = db.session.get(Patient, patient_id)
+    if patient is None:
+        raise NotFound("patient", field)
+    return patient
+
+
+def create_patient(fields: dict[str, Any]) -> Patient:
+    now = clock.now()
+    fields["timezone"] = fields.get("timezone") or get_clinic().timezone
+    patient = Patient(**fields, sms_opted_out=False, created_at=now, updated_at=now)
+    db.session.add(patient)
+    db.session.flush()
+    audit.record("patient.create", "patient", patient.id)
+    db.session.commit()
+    return patient
+
+
+def update_patient(patient_id: int, changes: dict[str, Any]) -> Patient:
+    patient = get_patient(patient_id)
+    for field, value in changes.items():
+        setattr(patient, field, value)
+    patient.updated_at = clock.now()
+    audit.record("patient.update", "patient", patient.id, fields=sorted(changes))
+    db.session.commit()
+    return patient
+
+
+def search_patients(text: str) -> Select:
+    """Patients whose name contains `text`, or whose phone matches it; all when empty."""
+    query = select(Patient).order_by(Patient.last_name, Patient.first_name, Patient.id)
+    text = text.strip()
+    if not text:
+        return query
+    like = f"%{_escape_like(text.lower())}%"
+    full_name = func.lower(Patient.first_name + " " + Patient.last_name)
+    conditions = [full_name.like(like, escape="\\"), func.lower(Patient.last_name).like(like, escape="\\")]
+    phone = _as_e164(text)
+    if phone:
+        conditions.append(Patient.phone == phone)
+    return query.where(or_(*conditions))
+
+
+def _as_e164(text: str) -> str | None:
+    try:
+        number = phonenumbers.parse(text, current_app.config["DEFAULT_PHONE_REGION"])
+    except phonenumbers.NumberParseException:
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
