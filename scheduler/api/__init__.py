@@ -9,11 +9,13 @@ from ..extensions import api, db
 from ..services.errors import Conflict, NotFound
 from . import auth, booking, clinic, patients
 from .paging import IdConverter
+from .schemas.fields import MAX_ID
 
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     api.init_app(app)
+    api.register_converter(IdConverter, lambda _converter: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
     for module in (auth, clinic, patients, booking):
         api.register_blueprint(module.blp)
     app.register_error_handler(SchedulingError, _scheduling_error)

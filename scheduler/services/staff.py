@@ -48,6 +48,8 @@ def create_staff(email: str, password: str, role: str) -> StaffUser:
     if len(password) < 10:
         raise Conflict("password must have at least 10 characters", "password")
     email = email.strip().lower()
+    if "@" not in email or len(email) > 254:
+        raise Conflict("email must be an email address", "email")
     if db.session.scalar(select(StaffUser.id).where(StaffUser.email == email)):
         raise Conflict("a staff account with this email exists", "email")
     user = StaffUser(email=email, password_hash=_hasher.hash(password), role=role,
