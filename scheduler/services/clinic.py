@@ -6,10 +6,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from .. import clock
+from ..engine.appointment_status import HOLDING
 from ..engine.hours import OpeningHours
 from ..engine.slots import Clinic as ClinicRules, Treatment
 from ..extensions import db
-from ..models import Chair, Clinic, TreatmentType
+from ..models import Appointment, Chair, Clinic, TreatmentType
 from ..models.clinic import DEFAULT_CHECKIN_RULES, DEFAULT_OPENING_HOURS, DEFAULT_REMINDER_RULES
 from . import audit
 from .errors import Conflict, NotFound
@@ -34,11 +36,24 @@ def update_clinic(changes: dict[str, Any]) -> Clinic:
                         quiet_hours={"start": "21:00", "end": "08:00"},
                         alert_score_at_or_below=3, escalation_minutes=60)
         db.session.add(clinic)
+    moved_zone = "timezone" in changes and changes["timezone"] != clinic.timezone
     for field, value in changes.items():
         setattr(clinic, field, value)
+    if moved_zone:
+        _redate_upcoming_sessions(clinic)
     audit.record("clinic.update", "clinic", 1, fields=sorted(changes))
     db.session.commit()
     return clinic
+
+
+def _redate_upcoming_sessions(clinic: Clinic) -> None:
+    """Sessions keep their instants when the clinic's zone changes, but their local day (which
+    "one session per patient per day" is checked on) must follow the new zone."""
+    hours = scheduling_rules(clinic).hours
+    upcoming = select(Appointment).where(Appointment.status.in_(HOLDING),
+                                         Appointment.start_at > clock.now())
+    for appointment in db.session.scalars(upcoming):
+        appointment.local_date = hours.local_date(appointment.start_at)
 
 
 def scheduling_rules(clinic: Clinic) -> ClinicRules:

@@ -81,6 +81,7 @@ def issue_token(user: StaffUser) -> IssuedToken:
     expires_at = now + timedelta(hours=current_app.config["TOKEN_TTL_HOURS"])
     db.session.add(ApiToken(token_hash=_digest(raw), staff_id=user.id, created_at=now,
                             expires_at=expires_at))
+    audit.record("staff.sign_in", "staff_user", user.id)
     db.session.execute(delete(ApiToken).where(ApiToken.expires_at < now))  # housekeeping
     db.session.commit()
     return IssuedToken(raw, user.role, expires_at)

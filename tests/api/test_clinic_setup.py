@@ -1,0 +1,52 @@
+"""The admin sets the clinic up: settings, chairs, treatment types."""
+from datetime import date
+
+from scheduler.extensions import db
+from scheduler.models import Appointment
+from tests.factories import api_as, make_patient, set_up_clinic
+
+
+def test_first_set_up_needs_a_name_and_a_time_zone(app):
+    admin = api_as(app, "admin")
+    assert admin.get("/clinic").status_code == 404
+    response = admin.put("/clinic", json={"name": "Harbour Clinic"})
+    assert response.status_code == 409
+    assert response.json["errors"]["json"] == {"timezone": ["the first set-up needs timezone"]}
+    assert admin.get("/clinic").status_code == 404
+
+
+def test_settings_left_out_keep_their_value(app):
+    admin = api_as(app, "admin")
+    set_up_clinic(admin, timezone="Europe/London", slot_step=30)
+    response = admin.put("/clinic", json={"alert_score_at_or_below": 2})
+    assert response.status_code == 200
+    assert response.json["timezone"] == "Europe/London"
+    assert response.json["slot_step_minutes"] == 30
+    assert response.json["alert_score_at_or_below"] == 2
+
+
+def test_a_chair_name_is_used_once(app):
+    admin = api_as(app, "admin")
+    set_up_clinic(admin, chairs=1)
+    response = admin.post("/chairs", json={"name": "Chair 1"})
+    assert response.status_code == 409
+    assert "name" in response.json["errors"]["json"]
+    assert len(admin.get("/chairs").json) == 1
+
+
+def test_moving_the_clinic_zone_moves_the_day_a_late_session_counts_on(app):
+    # 23:00 in Honolulu on June 2 is 09:00 UTC on June 3; the same instant in UTC is June 3.
+    admin, desk = api_as(app, "admin"), api_as(app, "front_desk")
+    late = {day: [["00:00", "23:59"]] for day in ("mon", "tue", "wed", "thu", "fri")}
+    clinic = set_up_clinic(admin, timezone="Pacific/Honolulu", opening_hours=late, duration=30, buffer=0)
+    patient = make_patient(desk)
+    booked = desk.post("/appointments", json={"patient_id": patient, "treatment_type_id": clinic.treatment,
+                                              "start": "2026-06-03T09:00:00Z"})
+    assert booked.status_code == 201, booked.json
+    assert admin.put("/clinic", json={"timezone": "UTC"}).status_code == 200
+    with app.app_context():
+        assert db.session.get(Appointment, booked.json["id"]).local_date == date(2026, 6, 3)
+    # Another session on UTC June 3 for the same patient is now the same day: refused.
+    again = desk.post("/appointments", json={"patient_id": patient, "treatment_type_id": clinic.treatment,
+                                             "start": "2026-06-03T15:00:00Z"})
+    assert again.status_code == 409
