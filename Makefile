@@ -4,3 +4,7 @@ run:
 	python3 dev.py run
 test:
 	python3 dev.py test
+bench:
+	python3 dev.py test --co -q >/dev/null  # makes sure .venv has the dev requirements
+	.venv/bin/python -m bench.plan_course --db postgresql
+	.venv/bin/python -m bench.plan_course --db sqlite

@@ -23,7 +23,9 @@ BEGIN
         SELECT 1 FROM appointment AS other
         WHERE other.chair_id = NEW.chair_id AND other.id IS NOT NEW.id
           AND other.{HOLDING}
-          AND other.start_at < NEW.held_until AND NEW.start_at < other.held_until);
+          AND other.start_at < NEW.held_until AND NEW.start_at < other.held_until
+          -- no hold lasts a day, so this bound keeps the check to an index range, not history
+          AND other.start_at > datetime(NEW.start_at, '-1 day'));
 END
 """
 
@@ -49,6 +51,7 @@ def upgrade():
     sa.Column('phone', sa.String(length=20), nullable=True),
     sa.Column('timezone', sa.String(length=64), nullable=False),
     sa.Column('opening_hours', sa.JSON(), nullable=False),
+    sa.Column('closed_dates', sa.JSON(), nullable=False),
     sa.Column('slot_step_minutes', sa.Integer(), nullable=False),
     sa.Column('quiet_hours', sa.JSON(), nullable=True),
     sa.Column('reminder_rules', sa.JSON(), nullable=False),

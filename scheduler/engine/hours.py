@@ -29,17 +29,20 @@ def parse_clock(text: str) -> time:
 class OpeningHours:
     timezone: ZoneInfo
     weekly: tuple[tuple[tuple[time, time], ...], ...]  # index 0 is Monday, as date.weekday()
+    closed: frozenset[date] = frozenset()  # local days closed whatever the weekly hours say
 
     @classmethod
     def from_settings(
-        cls, timezone_name: str, opening_hours: Mapping[str, Sequence[Sequence[str]]]
+        cls, timezone_name: str, opening_hours: Mapping[str, Sequence[Sequence[str]]],
+        closed_dates: Sequence[str] = (),
     ) -> OpeningHours:
         """Build from the clinic settings' shape: {"mon": [["09:00", "17:00"]], ...}."""
         weekly = []
         for day in WEEKDAYS:
             spans = [(parse_clock(a), parse_clock(b)) for a, b in opening_hours.get(day, [])]
             weekly.append(tuple(sorted(spans)))
-        return cls(ZoneInfo(timezone_name), tuple(weekly))
+        closed = frozenset(date.fromisoformat(text) for text in closed_dates)
+        return cls(ZoneInfo(timezone_name), tuple(weekly), closed)
 
     def local(self, day: date, at: time) -> datetime:
         """The UTC instant of a local wall-clock time.
@@ -58,7 +61,7 @@ class OpeningHours:
         day = self.local_date(start) - timedelta(days=1)
         last_day = self.local_date(end)
         while day <= last_day:
-            for opens, closes in self.weekly[day.weekday()]:
+            for opens, closes in () if day in self.closed else self.weekly[day.weekday()]:
                 window = Window(self.local(day, opens), self.local(day, closes))
                 if window.end > start and window.start < end:
                     yield window

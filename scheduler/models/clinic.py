@@ -26,6 +26,8 @@ class Clinic(db.Model):
     phone: Mapped[str | None] = mapped_column(String(20))
     timezone: Mapped[str] = mapped_column(String(64))
     opening_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=DEFAULT_OPENING_HOURS)
+    # Whole clinic-local days closed despite the weekly hours (public holidays, training days).
+    closed_dates: Mapped[list[str]] = mapped_column(JSON, default=list)
     slot_step_minutes: Mapped[int] = mapped_column(Integer, default=15)
     quiet_hours: Mapped[dict[str, str] | None] = mapped_column(JSON)
     reminder_rules: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

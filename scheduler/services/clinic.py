@@ -31,7 +31,7 @@ def update_clinic(changes: dict[str, Any]) -> Clinic:
         missing = [f for f in ("name", "timezone") if f not in changes]
         if missing:
             raise Conflict(f"the first set-up needs {' and '.join(missing)}", missing[0])
-        clinic = Clinic(id=1, opening_hours=DEFAULT_OPENING_HOURS, slot_step_minutes=15,
+        clinic = Clinic(id=1, opening_hours=DEFAULT_OPENING_HOURS, closed_dates=[], slot_step_minutes=15,
                         reminder_rules=DEFAULT_REMINDER_RULES, checkin_rules=DEFAULT_CHECKIN_RULES,
                         quiet_hours={"start": "21:00", "end": "08:00"},
                         alert_score_at_or_below=3, escalation_minutes=60)
@@ -58,7 +58,8 @@ def _redate_upcoming_sessions(clinic: Clinic) -> None:
 
 def scheduling_rules(clinic: Clinic) -> ClinicRules:
     """The clinic as the scheduling engine sees it."""
-    return ClinicRules(OpeningHours.from_settings(clinic.timezone, clinic.opening_hours),
+    hours = OpeningHours.from_settings(clinic.timezone, clinic.opening_hours, clinic.closed_dates)
+    return ClinicRules(hours,
                        timedelta(minutes=clinic.slot_step_minutes))
 
 

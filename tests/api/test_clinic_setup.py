@@ -50,3 +50,18 @@ def test_moving_the_clinic_zone_moves_the_day_a_late_session_counts_on(app):
     again = desk.post("/appointments", json={"patient_id": patient, "treatment_type_id": clinic.treatment,
                                              "start": "2026-06-03T15:00:00Z"})
     assert again.status_code == 409
+
+
+def test_a_closed_day_offers_no_slots_and_courses_step_over_it(app):
+    admin, desk = api_as(app, "admin"), api_as(app, "front_desk")
+    clinic = set_up_clinic(admin, chairs=1)
+    assert admin.put("/clinic", json={"closed_dates": ["2026-06-03"]}).json["closed_dates"] == ["2026-06-03"]
+    slots = desk.get("/availability", query_string={
+        "treatment_type_id": clinic.treatment, "start": "2026-06-03T00:00:00-04:00",
+        "end": "2026-06-04T00:00:00-04:00"})
+    assert slots.status_code == 200 and slots.json == []
+    plan = desk.post("/courses/plan", json={"patient_id": make_patient(desk), "kind": "induction",
+                                            "treatment_type_id": clinic.treatment, "sessions": 3,
+                                            "start_on": "2026-06-02"})
+    days = [a["start"][:10] for a in plan.json["appointments"]]
+    assert days == ["2026-06-02", "2026-06-04", "2026-06-05"]

@@ -2,7 +2,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from ...engine.hours import WEEKDAYS
-from .fields import Clock, Count, Phone, Text, TimeZoneName
+from .fields import Clock, Count, IsoDate, Phone, Text, TimeZoneName
 
 CHANNELS = ("sms", "email")
 MINUTES_IN_30_DAYS = 30 * 24 * 60
@@ -35,6 +35,8 @@ class ClinicSchema(Schema):
         values=fields.List(fields.List(Clock(), validate=validate.Length(2, 2)),
                            validate=validate.Length(0, 4)),
     )
+    closed_dates = fields.List(IsoDate(), validate=validate.Length(0, 400),
+                               metadata={"description": "clinic-local dates closed all day"})
     slot_step_minutes = Count(5, 120)
     quiet_hours = fields.Nested(QuietHoursSchema, allow_none=True)
     reminder_rules = fields.List(fields.Nested(ReminderRuleSchema), validate=validate.Length(0, 10))

@@ -105,3 +105,13 @@ class Clock(fields.String):
         if not _CLOCK.match(text):
             raise ValidationError("must be a time as HH:MM, 00:00 to 23:59")
         return text
+
+
+class IsoDate(fields.Date):
+    """A calendar date, kept as its ISO text (as it is stored in JSON settings)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).isoformat()
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value
