@@ -86,3 +86,18 @@ def make_patient(api: Api, **fields) -> int:
 def _created(response) -> dict:
     assert response.status_code == 201, response.json
     return response.json
+
+
+def clinic_time(day: str, clock_time: str, timezone: str = "America/New_York") -> str:
+    """A wall-clock time in the clinic's zone as the API takes it: ISO 8601 with that day's
+    offset, e.g. clinic_time("2026-06-02", "09:00") -> "2026-06-02T09:00:00-04:00"."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.fromisoformat(f"{day}T{clock_time}").replace(tzinfo=ZoneInfo(timezone)).isoformat()
+
+
+def book_session(api: Api, patient_id: int, treatment_type_id: int, start: str, **fields):
+    """POST /appointments for one session; the caller checks the answer."""
+    return api.post("/appointments", json={"patient_id": patient_id, "treatment_type_id": treatment_type_id,
+                                           "start": start, **fields})

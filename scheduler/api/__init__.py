@@ -1,12 +1,13 @@
 """The JSON API under /api/v1: one blueprint per area, and the errors they share."""
 from http import HTTPStatus
 
-from flask import Flask, jsonify
-from sqlalchemy.exc import IntegrityError
+from flask import Flask, jsonify, request
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..engine.errors import IllegalStatusChange, SchedulingError
+from ..services.booking import is_lost_race
 from ..extensions import api, db
-from ..services.errors import Conflict, NotFound
+from ..services.errors import Conflict, Invalid, NotFound
 from . import auth, booking, clinic, patients
 from .paging import IdConverter
 from .schemas.fields import MAX_ID
@@ -22,17 +23,42 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(IllegalStatusChange, _illegal_status_change)
     app.register_error_handler(NotFound, _not_found)
     app.register_error_handler(Conflict, _conflict)
+    app.register_error_handler(Invalid, _invalid)
     app.register_error_handler(IntegrityError, _integrity_error)
+    app.register_error_handler(OperationalError, _operational_error)
+
+
+def _error(code: int, message: str, problems: dict[str, str] | None = None):
+    """An error body shaped like flask-smorest's own, naming the fields at fault where the
+    request carried them: the query string for GET, the JSON body otherwise."""
+    db.session.rollback()
+    body = {"code": code, "status": HTTPStatus(code).phrase, "message": message}
+    if problems:
+        location = "query" if request.method == "GET" else "json"
+        body["errors"] = {location: _nested(problems)}
+    return jsonify(body), code
+
+
+def _nested(problems: dict[str, str]) -> dict:
+    """{"starts.2": "taken"} -> {"starts": {"2": ["taken"]}}, as marshmallow names list items."""
+    tree: dict = {}
+    for path, message in problems.items():
+        *parents, leaf = path.split(".")
+        node = tree
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = [message]
+    return tree
 
 
 def _field_error(code: int, message: str, field: str | None):
-    """An error body shaped like flask-smorest's own, naming the field at fault."""
-    db.session.rollback()
-    body = {"code": code, "status": HTTPStatus(code).phrase,
-            "message": f"{field}: {message}" if field else message}
-    if field:
-        body["errors"] = {"json": {field: [message]}}
-    return jsonify(body), code
+    if field is None:
+        return _error(code, message)
+    return _error(code, f"{field}: {message}", {field: message})
+
+
+def _invalid(error: Invalid):
+    return _error(422, str(error), error.problems)
 
 
 def _scheduling_error(error: SchedulingError):
@@ -52,6 +78,12 @@ def _conflict(error: Conflict):
     return _field_error(409, error.message, error.field)
 
 
-def _integrity_error(_error: IntegrityError):
+def _integrity_error(_clash: IntegrityError):
     # Two requests racing to create the same unique thing: the loser is told, not crashed.
-    return _field_error(409, "this conflicts with a change made at the same time; try again", None)
+    return _error(409, "this conflicts with a change made at the same time; try again")
+
+
+def _operational_error(error: OperationalError):
+    if is_lost_race(error):
+        return _error(409, "this conflicts with a change made at the same time; try again")
+    return _error(503, "the database is unavailable; try again shortly")

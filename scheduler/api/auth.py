@@ -1,10 +1,11 @@
 """Signing in: trading an email and password for a bearer token."""
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields
 
 from ..services import staff
 from ..services.errors import Unauthorized
+from .blueprint import Blueprint
 from .schemas.fields import Text
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign-in")

@@ -1,10 +1,10 @@
 """Availability, courses and appointments: the front desk's booking work."""
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..services import booking
 from ..services.booking import CourseRequest
 from ..services.appointments import list_appointments
+from .blueprint import Blueprint
 from .access import ALL_STAFF, BOOKERS, roles
 from .paging import QueryPage
 from .schemas.booking import (

@@ -1,8 +1,9 @@
 """The clinic's set-up: settings, chairs and treatment types."""
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_smorest import abort
 
 from ..services import clinic as clinic_service
+from .blueprint import Blueprint
 from .access import ALL_STAFF, roles
 from .schemas.clinic import ChairSchema, ClinicSchema, TreatmentTypeSchema
 
@@ -15,7 +16,10 @@ class ClinicSettings(MethodView):
     @roles(*ALL_STAFF)
     @blp.response(200, ClinicSchema)
     def get(self):
-        return clinic_service.get_clinic()
+        clinic = clinic_service.find_clinic()
+        if clinic is None:
+            abort(404, message="the clinic is not set up yet")
+        return clinic
 
     @roles(*ADMIN)
     @blp.arguments(ClinicSchema)

@@ -16,6 +16,8 @@ class QueryPage(Page):
 
     @property
     def items(self):
+        if self.page_params.first_item > MAX_ID:  # past any real table, and past SQL's integers
+            return []
         query = self.collection.offset(self.page_params.first_item).limit(self.page_params.page_size)
         return list(db.session.scalars(query))
 

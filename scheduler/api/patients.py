@@ -1,8 +1,8 @@
 """Patients: registration, look-up and contact consent."""
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..services import patients as patient_service
+from .blueprint import Blueprint
 from .access import ALL_STAFF, BOOKERS, roles
 from .paging import QueryPage
 from .schemas.patients import PatientQuerySchema, PatientSchema, PatientUpdateSchema

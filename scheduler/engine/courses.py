@@ -90,6 +90,9 @@ def place_session(calendar: Calendar, start: datetime, now: datetime, field: str
 def fit_starts(calendar: Calendar, rules: CourseRules, starts: Sequence[datetime],
                first_day: date, now: datetime) -> list[Slot]:
     """Book exactly the start times asked for, if they keep the rules and are free."""
+    problem = session_count_problem(rules)
+    if problem:
+        raise CourseRuleBroken(problem, "sessions")
     problem = course_rule_violation(rules, calendar.clinic, starts)
     if problem:
         raise CourseRuleBroken(problem, "starts")

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from .. import clock
 from ..engine import appointment_status as status
@@ -29,6 +29,9 @@ from .patients import get_patient
 # How the database names the two refusals, in PostgreSQL's and SQLite's words.
 CHAIR_CLASH_MARKS = ("ex_appointment_chair_hold", "chair_hold_overlap")
 PATIENT_DAY_MARKS = ("uq_appointment_patient_day", "appointment.local_date")
+# PostgreSQL's deadlock_detected and serialization_failure: two bookings checked each other's
+# rows at once and the server chose a loser. For the loser it is a lost race, like a clash.
+LOST_RACE_SQLSTATES = ("40P01", "40001")
 # A course booked without exact times is planned again when a rival takes a slot first.
 PLAN_ATTEMPTS = 3
 
@@ -79,7 +82,7 @@ def book_course(request: CourseRequest) -> Course:
             course.appointments.append(_new_appointment(request.patient_id, request.treatment_type_id, slot, number))
         try:
             db.session.flush()
-        except IntegrityError as clash:
+        except (IntegrityError, OperationalError) as clash:
             _raise_unless_booking_clash(clash, "starts", last=attempt == attempts - 1)
             continue
         audit.record("course.book", "course", course.id, kind=course.kind,
@@ -262,15 +265,19 @@ def _locked_appointment(appointment_id: int) -> Appointment:
 def _flush_booking(field: str) -> None:
     try:
         db.session.flush()
-    except IntegrityError as clash:
+    except (IntegrityError, OperationalError) as clash:
         _raise_unless_booking_clash(clash, field, last=True)
 
 
-def _raise_unless_booking_clash(clash: IntegrityError, field: str, last: bool) -> None:
+def is_lost_race(error: DBAPIError) -> bool:
+    return getattr(error.orig, "sqlstate", None) in LOST_RACE_SQLSTATES
+
+
+def _raise_unless_booking_clash(clash: DBAPIError, field: str, last: bool) -> None:
     """Turn the database's refusal of an overlap into SlotTaken; re-raise anything else."""
     db.session.rollback()
     text = str(clash.orig)
-    if any(mark in text for mark in CHAIR_CLASH_MARKS):
+    if any(mark in text for mark in CHAIR_CLASH_MARKS) or is_lost_race(clash):
         message = "another booking took this chair and time first"
     elif any(mark in text for mark in PATIENT_DAY_MARKS):
         message = "the patient already has a session that day"

@@ -14,23 +14,28 @@ from ..extensions import db
 from ..models import Appointment, Chair, Clinic, TreatmentType
 from ..models.clinic import DEFAULT_CHECKIN_RULES, DEFAULT_OPENING_HOURS, DEFAULT_REMINDER_RULES
 from . import audit
-from .errors import Conflict, NotFound
+from .errors import Conflict, Invalid, NotFound
+
+
+def find_clinic() -> Clinic | None:
+    return db.session.get(Clinic, 1)
 
 
 def get_clinic() -> Clinic:
-    clinic = db.session.get(Clinic, 1)
+    """The clinic, for work that needs its settings (time zone, hours): 409 until set up."""
+    clinic = find_clinic()
     if clinic is None:
-        raise NotFound("clinic settings (an admin must set the clinic up first)")
+        raise Conflict("the clinic is not set up yet: an admin must set its time zone and hours")
     return clinic
 
 
 def update_clinic(changes: dict[str, Any]) -> Clinic:
     """Apply the given settings; on the very first call, name and timezone are required."""
-    clinic = db.session.get(Clinic, 1)
+    clinic = find_clinic()
     if clinic is None:
         missing = [f for f in ("name", "timezone") if f not in changes]
         if missing:
-            raise Conflict(f"the first set-up needs {' and '.join(missing)}", missing[0])
+            raise Invalid({field: "is required when the clinic is first set up" for field in missing})
         clinic = Clinic(id=1, opening_hours=DEFAULT_OPENING_HOURS, closed_dates=[], slot_step_minutes=15,
                         reminder_rules=DEFAULT_REMINDER_RULES, checkin_rules=DEFAULT_CHECKIN_RULES,
                         quiet_hours={"start": "21:00", "end": "08:00"},

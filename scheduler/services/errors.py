@@ -19,5 +19,13 @@ class Conflict(Exception):
         self.field = field
 
 
+class Invalid(Exception):
+    """Input that passed the schema but not a rule that needs the database (422)."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__("; ".join(f"{field}: {text}" for field, text in problems.items()))
+        self.problems = problems
+
+
 class Unauthorized(Exception):
     """No valid credentials (401)."""

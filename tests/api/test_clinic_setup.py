@@ -10,8 +10,9 @@ def test_first_set_up_needs_a_name_and_a_time_zone(app):
     admin = api_as(app, "admin")
     assert admin.get("/clinic").status_code == 404
     response = admin.put("/clinic", json={"name": "Harbour Clinic"})
-    assert response.status_code == 409
-    assert response.json["errors"]["json"] == {"timezone": ["the first set-up needs timezone"]}
+    assert response.status_code == 422
+    assert response.json["errors"]["json"] == {
+        "timezone": ["is required when the clinic is first set up"]}
     assert admin.get("/clinic").status_code == 404
 
 

@@ -63,8 +63,11 @@ def every_day(spans: Sequence[Sequence[str]] = NINE_TO_FIVE) -> dict[str, list[l
     return weekday_hours(spans, WEEKDAYS)
 
 
-def make_clinic(tz: str, hours: Mapping[str, Sequence[Sequence[str]]], step: int = 15) -> Clinic:
-    return Clinic(OpeningHours.from_settings(tz, hours), timedelta(minutes=step))
+def make_clinic(tz: str, hours: Mapping[str, Sequence[Sequence[str]]], step: int = 15,
+                closed: Iterable[date] = ()) -> Clinic:
+    """A clinic in `tz` with settings-shaped weekly hours and whole local days closed."""
+    closed_dates = [day.isoformat() for day in closed]
+    return Clinic(OpeningHours.from_settings(tz, hours, closed_dates), timedelta(minutes=step))
 
 
 def make_treatment(duration: int = 60, buffer: int = 0) -> Treatment:
@@ -120,13 +123,14 @@ class World:
     bookings: tuple[tuple[Interval, ...], ...]  # per chair, in preference order: holds
     busy_days: frozenset[date]  # local days on which the patient already has a session
     patient_sessions: tuple[datetime, ...]  # those sessions (one or more per busy day)
+    closed: frozenset[date] = frozenset()  # local days the clinic is closed (holidays)
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.tz)
 
     def clinic(self) -> Clinic:
-        return make_clinic(self.tz, self.hours, self.step)
+        return make_clinic(self.tz, self.hours, self.step, sorted(self.closed))
 
     def treatment(self) -> Treatment:
         return make_treatment(self.duration, self.buffer)
@@ -147,6 +151,8 @@ class World:
 def brute_windows(world: World, day: date) -> list[Interval]:
     """The opening windows of one local day, each endpoint read from zoneinfo on its own."""
     windows = []
+    if day in world.closed:
+        return windows
     for opens, closes in world.hours.get(WEEKDAYS[day.weekday()], []):
         start, end = (
             datetime.combine(day, time.fromisoformat(clock), tzinfo=world.zone).astimezone(UTC)
@@ -259,3 +265,24 @@ def brute_rule_violation(world: World, rules: CourseRules, starts: Sequence[date
             return True
         return max(starts) - min(starts) > rules.max_span
     return any((day - days[0]).days != k * rules.interval_days for k, day in enumerate(days))
+
+
+# --- checks against the raw data ----------------------------------------------------------------
+
+def assert_slots_are_bookable(world: World, slots: Iterable[Slot], not_before: datetime) -> None:
+    """Each slot: inside one window on its grid, its hold clear of its chair's bookings, not on a
+    day the patient is busy, and not before `not_before`. Checked against the raw data."""
+    duration = timedelta(minutes=world.duration)
+    step = timedelta(minutes=world.step)
+    for slot in slots:
+        assert slot.start >= not_before
+        assert slot.end - slot.start == duration
+        day = world.local_date(slot.start)
+        assert day not in world.busy_days, f"patient busy on {day}"
+        homes = [(ws, we) for ws, we in brute_windows(world, day)
+                 if ws <= slot.start and slot.end <= we and (slot.start - ws) % step == timedelta(0)]
+        assert homes, f"{wall(world.tz, slot.start)} is not a grid start inside one opening window"
+        chair_hold = (slot.start, slot.end + timedelta(minutes=world.buffer))
+        assert 1 <= slot.chair_id <= len(world.bookings)
+        clashes = [b for b in world.bookings[slot.chair_id - 1] if overlaps(chair_hold, b)]
+        assert not clashes, f"hold {chair_hold} overlaps {clashes} on chair {slot.chair_id}"

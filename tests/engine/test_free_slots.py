@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builders import (
-    brute_free_slots, brute_windows, every_day, hold, local, make_chairs, make_clinic,
+    assert_slots_are_bookable, brute_free_slots, every_day, hold, local, make_chairs, make_clinic,
     make_treatment, overlaps, utc, wall, weekday_hours,
 )
 from scheduler.engine.hours import Window
@@ -292,25 +292,6 @@ def test_the_earliest_slot_is_the_first_free_slot(data, search_hours):
     assert ([(slot.start, slot.chair_id)] if slot else []) == expected
     if slot:
         assert slot.end == slot.start + timedelta(minutes=world.duration)
-
-
-def assert_slots_are_bookable(world, slots, not_before):
-    """Each slot: inside one window on its grid, its hold clear of its chair's bookings, not on a
-    day the patient is busy, and not before `not_before`. Checked against the raw data."""
-    duration = timedelta(minutes=world.duration)
-    step = timedelta(minutes=world.step)
-    for slot in slots:
-        assert slot.start >= not_before
-        assert slot.end - slot.start == duration
-        day = world.local_date(slot.start)
-        assert day not in world.busy_days, f"patient busy on {day}"
-        homes = [(ws, we) for ws, we in brute_windows(world, day)
-                 if ws <= slot.start and slot.end <= we and (slot.start - ws) % step == timedelta(0)]
-        assert homes, f"{wall(world.tz, slot.start)} is not a grid start inside one opening window"
-        chair_hold = (slot.start, slot.end + timedelta(minutes=world.buffer))
-        assert 1 <= slot.chair_id <= len(world.bookings)
-        clashes = [b for b in world.bookings[slot.chair_id - 1] if overlaps(chair_hold, b)]
-        assert not clashes, f"hold {chair_hold} overlaps {clashes} on chair {slot.chair_id}"
 
 
 MINUTE = timedelta(minutes=1)

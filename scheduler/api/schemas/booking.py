@@ -1,4 +1,6 @@
 """Schemas for availability, courses and appointments."""
+from datetime import date, timedelta
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ...engine.appointment_status import STATUSES
@@ -6,6 +8,8 @@ from ...engine.courses import INDUCTION, MAINTENANCE
 from .fields import Count, Id, Instant, Text
 
 MAX_AVAILABILITY_DAYS = 31
+# Leaves room for the longest maintenance course (12 x 120 days) before the year 2100.
+LAST_START_ON = date(2094, 12, 31)
 
 
 class AvailabilityQuerySchema(Schema):
@@ -19,7 +23,7 @@ class AvailabilityQuerySchema(Schema):
         if "start" in data and "end" in data:
             if data["end"] <= data["start"]:
                 raise ValidationError("must be after start", "end")
-            if (data["end"] - data["start"]).days >= MAX_AVAILABILITY_DAYS:
+            if data["end"] - data["start"] > timedelta(days=MAX_AVAILABILITY_DAYS):
                 raise ValidationError(f"ask for at most {MAX_AVAILABILITY_DAYS} days at once", "end")
 
 
@@ -34,7 +38,7 @@ class CourseRequestSchema(Schema):
     treatment_type_id = Id(required=True)
     kind = fields.String(required=True, validate=validate.OneOf((INDUCTION, MAINTENANCE)))
     sessions = Count(1, 12, required=True)
-    start_on = fields.Date(metadata={"description": "first session on or after this clinic-local date; today when left out"})
+    start_on = fields.Date(validate=validate.Range(date(2000, 1, 1), LAST_START_ON), metadata={"description": "first session on or after this clinic-local date; today when left out"})
     min_gap_hours = Count(20, 14 * 24, load_default=24)
     max_span_days = Count(1, 60, load_default=21)
     interval_days = Count(7, 120, load_default=28)

@@ -47,6 +47,8 @@ class ClinicSchema(Schema):
     @validates("opening_hours")
     def _spans_in_order(self, value, **_):
         for day, spans in value.items():
+            if any(len(span) != 2 for span in spans):
+                continue  # already refused span by span
             ordered = sorted(spans)
             for opens, closes in ordered:
                 if opens >= closes:

@@ -57,13 +57,24 @@ class Instant(fields.AwareDateTime):
         super().__init__(format="iso", **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        instant = super()._deserialize(value, attr, data, **kwargs).astimezone(timezone.utc)
-        if not EARLIEST <= instant < LATEST:
+        try:
+            instant = super()._deserialize(value, attr, data, **kwargs).astimezone(timezone.utc)
+        except OverflowError:  # e.g. year 1 with an offset east of UTC
+            instant = None
+        if instant is None or not EARLIEST <= instant < LATEST:
             raise ValidationError("must be between the years 2000 and 2099")
         return instant
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else value.astimezone(timezone.utc).isoformat()
+
+
+class Email(fields.Email):
+    def _deserialize(self, value, attr, data, **kwargs):
+        address = super()._deserialize(value, attr, data, **kwargs)
+        if _CONTROL.search(address):
+            raise ValidationError("must not contain control characters")
+        return address
 
 
 class Phone(fields.String):

@@ -1,7 +1,7 @@
 """Schemas for patients and their contact consent."""
 from marshmallow import Schema, fields, validate
 
-from .fields import Phone, Text, TimeZoneName
+from .fields import Email, Phone, Text, TimeZoneName
 
 
 class PatientSchema(Schema):
@@ -9,7 +9,7 @@ class PatientSchema(Schema):
     first_name = Text(100, 1, required=True)
     last_name = Text(100, 1, required=True)
     phone = Phone(allow_none=True, load_default=None)
-    email = fields.Email(allow_none=True, load_default=None, validate=validate.Length(max=254))
+    email = Email(allow_none=True, load_default=None, validate=validate.Length(max=254))
     # The patient's own zone, for the times in their messages; the clinic's when left out.
     timezone = TimeZoneName(load_default=None)
     sms_opt_in = fields.Boolean(load_default=False)
@@ -28,7 +28,7 @@ class PatientUpdateSchema(PatientSchema):
     first_name = Text(100, 1)
     last_name = Text(100, 1)
     phone = Phone(allow_none=True)
-    email = fields.Email(allow_none=True, validate=validate.Length(max=254))
+    email = Email(allow_none=True, validate=validate.Length(max=254))
     timezone = TimeZoneName()
     sms_opt_in = fields.Boolean()
     email_opt_in = fields.Boolean()
