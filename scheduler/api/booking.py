@@ -73,7 +73,7 @@ class Appointments(MethodView):
     @roles(*ALL_STAFF)
     @blp.arguments(AppointmentQuerySchema, location="query")
     @blp.response(200, AppointmentSchema(many=True))
-    @blp.paginate(QueryPage)
+    @blp.paginate(QueryPage, page_size=100, max_page_size=1000)
     def get(self, query):
         return list_appointments(**query)
 

@@ -15,7 +15,7 @@ class Patients(MethodView):
     @roles(*ALL_STAFF)
     @blp.arguments(PatientQuerySchema, location="query")
     @blp.response(200, PatientSchema(many=True))
-    @blp.paginate(QueryPage)
+    @blp.paginate(QueryPage, page_size=100, max_page_size=1000)
     def get(self, query):
         return patient_service.search_patients(query["q"])
 
