@@ -1,7 +1,7 @@
 """Plain builders for engine tests, and brute-force references to check the engine against.
 
 Everything here is an ordinary function over plain data: no fixtures, no hidden state. The
-reference functions at the bottom deliberately share no code with `scheduler.engine` beyond the
+reference functions further down deliberately share no code with `scheduler.engine` beyond the
 data classes: they walk every grid start one by one, test overlaps by scanning every booking,
 and read local dates straight from zoneinfo, so an engine bug cannot hide behind itself.
 """

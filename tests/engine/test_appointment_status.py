@@ -68,7 +68,8 @@ def test_check_in_opens_four_hours_before_the_session():
 
 
 def test_a_late_patient_can_still_be_checked_in_during_the_session():
-    assert next_status("scheduled", "check_in", START, END, START + timedelta(minutes=45)) == "checked_in"
+    late = START + timedelta(minutes=45)
+    assert next_status("scheduled", "check_in", START, END, late) == "checked_in"
 
 
 @pytest.mark.parametrize("action", ["complete", "no_show"])

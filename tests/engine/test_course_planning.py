@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builders import (
-    assert_slots_are_bookable, brute_free_slots, brute_induction, brute_maintenance, brute_rule_violation,
-    every_day, hold, induction, local, maintenance, make_calendar, make_chairs, make_clinic,
-    make_treatment, overlaps, starts_of, utc, wall, weekday_hours,
+    assert_slots_are_bookable, brute_free_slots, brute_induction, brute_maintenance,
+    brute_rule_violation, every_day, hold, induction, local, maintenance, make_calendar,
+    make_chairs, make_clinic, make_treatment, overlaps, starts_of, utc, wall, weekday_hours,
 )
 from scheduler.engine.courses import (
     CourseRules, course_rule_violation, fit_starts, place_session, plan_course,
@@ -18,7 +18,7 @@ from scheduler.engine.errors import (
     CourseRuleBroken, NoScheduleFits, NotBookable, SchedulingError, SlotTaken,
 )
 from scheduler.engine.slots import Slot
-from strategies import induction_rules, maintenance_rules, worlds
+from strategies import induction_rules, maintenance_rules, start_times, worlds
 
 NEW_YORK = "America/New_York"
 SYDNEY = "Australia/Sydney"
@@ -50,7 +50,8 @@ def plan(calendar, rules, not_before, days=14):
 # --- one session -------------------------------------------------------------------------------
 
 def test_a_free_time_on_the_grid_gets_the_first_free_chair():
-    calendar = make_calendar(weekday_clinic(), make_treatment(60), make_chairs([hold(ny(0, 10), 60)], []))
+    chairs = make_chairs([hold(ny(0, 10), 60)], [])
+    calendar = make_calendar(weekday_clinic(), make_treatment(60), chairs)
     assert place_session(calendar, ny(0, 10), now=ny(0, 8)) == Slot(ny(0, 10), ny(0, 11), 2)
     assert place_session(calendar, ny(0, 11), now=ny(0, 8)).chair_id == 1
 
@@ -78,8 +79,17 @@ def test_a_time_the_clinic_cannot_offer_is_not_bookable(start, why):
     assert refused.value.field == "starts.2"
 
 
+def test_a_time_on_a_day_the_clinic_has_closed_is_not_bookable():
+    clinic = make_clinic(NEW_YORK, weekday_hours(), closed=[MONDAY + timedelta(days=1)])
+    calendar = make_calendar(clinic, make_treatment(60))
+    with pytest.raises(NotBookable):
+        place_session(calendar, ny(1, 10), now=ny(0, 8))
+    assert place_session(calendar, ny(2, 10), now=ny(0, 8)).start == ny(2, 10)
+
+
 def test_a_time_with_the_only_chair_held_is_taken_not_unbookable():
-    calendar = make_calendar(weekday_clinic(), make_treatment(60, 15), make_chairs([hold(ny(0, 11), 60)]))
+    chairs = make_chairs([hold(ny(0, 11), 60)])
+    calendar = make_calendar(weekday_clinic(), make_treatment(60, 15), chairs)
     with pytest.raises(SlotTaken) as taken:
         place_session(calendar, ny(0, 10), now=ny(0, 8))  # its buffer runs to 11:15
     assert taken.value.message == "no chair is free for the whole session"
@@ -112,8 +122,12 @@ def test_a_course_with_too_few_or_too_many_sessions_breaks_the_rules(rules):
     starts = [ny(k, 10) for k in range(rules.sessions)]
     problem = course_rule_violation(rules, weekday_clinic(), starts)
     assert problem is not None and "sessions" in problem
+    calendar = make_calendar(weekday_clinic(), make_treatment())
     with pytest.raises(CourseRuleBroken) as broken:
-        plan(make_calendar(weekday_clinic(), make_treatment()), rules, ny(0, 8))
+        plan(calendar, rules, ny(0, 8))
+    assert broken.value.field == "sessions"
+    with pytest.raises(CourseRuleBroken) as broken:
+        fit_starts(calendar, rules, starts, MONDAY, ny(0, 8))
     assert broken.value.field == "sessions"
 
 
@@ -280,6 +294,12 @@ def test_induction_skips_the_weekend_when_the_clinic_is_closed():
     assert starts_of(plan(calendar, induction(3), ny(3, 8))) == [ny(3, 9), ny(4, 9), ny(7, 9)]
 
 
+def test_induction_skips_a_holiday():
+    clinic = make_clinic(NEW_YORK, weekday_hours(), closed=[MONDAY + timedelta(days=1)])
+    calendar = make_calendar(clinic, make_treatment(60))
+    assert starts_of(plan(calendar, induction(3), ny(0, 8))) == [ny(0, 9), ny(2, 9), ny(3, 9)]
+
+
 def test_induction_uses_a_second_chair_rather_than_wait():
     chairs = make_chairs([whole_day(1)], [])
     calendar = make_calendar(weekday_clinic(), make_treatment(60), chairs)
@@ -314,6 +334,15 @@ def test_the_session_after_fall_back_may_be_an_hour_earlier_on_the_clock():
     slots = plan(calendar, induction(3), local(NEW_YORK, 2026, 10, 31, 10))
     assert [wall(NEW_YORK, s.start) for s in slots] == [
         "2026-10-31 10:00 EDT", "2026-11-01 09:00 EST", "2026-11-02 09:00 EST"]
+
+
+def test_induction_never_books_twice_on_the_25_hour_fall_back_day():
+    # Midnight EDT plus 24 hours is 23:00 EST the same day: the next session waits for Monday.
+    around_the_clock = make_clinic(NEW_YORK, every_day([["00:00", "23:45"]]), step=60)
+    calendar = make_calendar(around_the_clock, make_treatment(30))
+    slots = plan(calendar, induction(3), local(NEW_YORK, 2026, 11, 1, 0))
+    assert [wall(NEW_YORK, s.start) for s in slots] == [
+        "2026-11-01 00:00 EDT", "2026-11-02 00:00 EST", "2026-11-03 00:00 EST"]
 
 
 def test_no_induction_fits_when_the_chair_is_booked_for_the_whole_horizon():
@@ -387,6 +416,12 @@ def test_maintenance_every_30_days_avoids_first_days_whose_targets_fall_on_a_wee
     assert starts_of(slots) == [ny(7, 9), ny(37, 9)]
 
 
+def test_maintenance_starts_a_day_later_when_a_target_day_is_a_holiday():
+    clinic = make_clinic(NEW_YORK, every_day(), closed=[MONDAY + timedelta(days=28)])
+    calendar = make_calendar(clinic, make_treatment(60))
+    assert starts_of(plan(calendar, maintenance(2), ny(0, 11))) == [ny(1, 9), ny(29, 9)]
+
+
 def test_a_single_maintenance_session_is_the_earliest_free_slot():
     calendar = make_calendar(weekday_clinic(), make_treatment(60), make_chairs([(ny(0, 9), ny(0, 13))]))
     assert plan(calendar, maintenance(1), ny(0, 8)) == [Slot(ny(0, 13), ny(0, 14), 1)]
@@ -400,10 +435,10 @@ def test_no_maintenance_fits_when_every_candidate_first_day_has_a_full_target_da
 
 
 def test_every_scheduling_error_carries_a_message_and_a_field():
-    for error in (NotBookable("x"), CourseRuleBroken("x", "starts"), SlotTaken("x"), NoScheduleFits("x")):
+    errors = [NotBookable("x"), CourseRuleBroken("x", "starts"), SlotTaken("x"), NoScheduleFits("x")]
+    for error in errors:
         assert isinstance(error, SchedulingError) and error.message == "x" and error.field
-    assert [e.conflict for e in (NotBookable("x"), CourseRuleBroken("x"), SlotTaken("x"),
-                                 NoScheduleFits("x"))] == [False, False, True, True]
+    assert [error.conflict for error in errors] == [False, False, True, True]
 
 
 # --- properties --------------------------------------------------------------------------------
@@ -421,14 +456,15 @@ def _check_planned_course(world, rules, not_before, search_until, slots):
     assert slots[0].start <= search_until
     assert course_rule_violation(rules, world.clinic(), starts_of(slots)) is None
     assert not brute_rule_violation(world, rules, starts_of(slots))
-    # Round trip: booking exactly the proposed starts is accepted, on the same chairs.
+    # Round trip: booking exactly the proposed starts is accepted, on the same chairs, even at the
+    # very moment the first session starts.
     booked = fit_starts(world.calendar(), rules, starts_of(slots), world.local_date(not_before),
-                        now=not_before)
+                        now=slots[0].start)
     assert booked == slots
 
 
-@settings(max_examples=150, deadline=None)
-@given(data=worlds(), rules=induction_rules, search_hours=st.integers(0, 10 * 24))
+@settings(max_examples=200, deadline=None)
+@given(data=worlds(), rules=induction_rules(), search_hours=st.integers(0, 10 * 24))
 def test_planned_induction_course_keeps_the_rules_and_is_the_earliest_that_does(
         data, rules, search_hours):
     world, not_before = data
@@ -440,7 +476,7 @@ def test_planned_induction_course_keeps_the_rules_and_is_the_earliest_that_does(
         _check_planned_course(world, rules, not_before, search_until, slots)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(data=worlds(), rules=maintenance_rules, search_hours=st.integers(0, 10 * 24))
 def test_planned_maintenance_course_keeps_the_rules_and_the_time_of_day_where_it_can(
         data, rules, search_hours):
@@ -454,7 +490,7 @@ def test_planned_maintenance_course_keeps_the_rules_and_the_time_of_day_where_it
 
 
 @settings(max_examples=100, deadline=None)
-@given(data=worlds(), rules=st.one_of(induction_rules, maintenance_rules),
+@given(data=worlds(), rules=st.one_of(induction_rules(), maintenance_rules),
        search_hours=st.integers(0, 10 * 24))
 def test_planned_course_never_overlaps_a_booking_on_its_chair(data, rules, search_hours):
     # The plain statement, without the reference planners: every session is a free slot (inside
@@ -468,21 +504,22 @@ def test_planned_course_never_overlaps_a_booking_on_its_chair(data, rules, searc
     assert_slots_are_bookable(world, slots, not_before)
     buffer = timedelta(minutes=world.buffer)
     for a, b in itertools.combinations(slots, 2):
-        assert a.chair_id != b.chair_id or not overlaps((a.start, a.end + buffer), (b.start, b.end + buffer))
+        if a.chair_id == b.chair_id:
+            assert not overlaps((a.start, a.end + buffer), (b.start, b.end + buffer))
     first_free = brute_free_slots(world, not_before, search_until + timedelta(seconds=1))
     assert first_free and slots[0].start >= first_free[0][0]
 
 
-instants = st.integers(0, 40 * 24 * 4).map(lambda q: utc(2026, 3, 1) + timedelta(minutes=15 * q))
+any_rules = st.one_of(
+    induction_rules(), maintenance_rules,
+    st.builds(CourseRules, st.sampled_from(["induction", "maintenance"]), st.integers(0, 13)))
 
 
-@settings(max_examples=200, deadline=None)
-@given(data=worlds(), rules=st.one_of(induction_rules, maintenance_rules,
-                                      st.builds(CourseRules, st.sampled_from(["induction", "maintenance"]),
-                                                st.integers(0, 13))),
-       starts=st.one_of(st.lists(instants, max_size=7),
-                        st.lists(instants, max_size=7).map(sorted)))
-def test_course_rule_violation_agrees_with_checking_each_rule_by_hand(data, rules, starts):
+@settings(max_examples=300, deadline=None)
+@given(data=worlds(),
+       rules_and_starts=any_rules.flatmap(lambda r: st.tuples(st.just(r), start_times(r))))
+def test_course_rule_violation_agrees_with_checking_each_rule_by_hand(data, rules_and_starts):
     world, _ = data
+    rules, starts = rules_and_starts
     problem = course_rule_violation(rules, world.clinic(), starts)
     assert (problem is not None) == brute_rule_violation(world, rules, starts)

@@ -154,6 +154,12 @@ def test_sessions_across_the_spring_forward_change_last_their_real_duration():
     assert wall(NEW_YORK, slots[0].end)[11:] == "03:30 EDT"
 
 
+def test_a_search_starting_late_in_the_evening_finds_the_rest_of_that_evening():
+    clinic = make_clinic(NEW_YORK, every_day([["18:00", "23:45"]]), step=15)
+    slots = free_slots(clinic, make_treatment(60), make_chairs([]), ny(22, 20), ny(23, 59))
+    assert clock(slots) == ["22:30", "22:45"]
+
+
 # --- chairs, buffers and the patient ------------------------------------------------------------
 
 def test_the_buffer_after_a_session_blocks_the_chair_though_the_patient_has_left():
@@ -224,6 +230,14 @@ def test_a_patient_day_on_the_fall_back_day_lasts_all_25_hours():
     assert len(busy) == 1
 
 
+def test_a_holiday_offers_no_slots_and_the_search_moves_past_it():
+    clinic = make_clinic(NEW_YORK, weekday_hours(), step=60, closed=[WEDNESDAY])
+    assert slots_for_the_day(clinic, make_treatment(60)) == []
+    slot = earliest_slot(clinic, make_treatment(60), make_chairs([]), Timeline(),
+                         ny(8), ny(8) + timedelta(days=7))
+    assert slot.start == ny(9, day=WEDNESDAY + timedelta(days=1))
+
+
 # --- earliest slot and the window a start belongs to -------------------------------------------
 
 def test_the_earliest_slot_skips_held_times_and_prefers_the_first_chair_on_a_tie():
@@ -281,10 +295,13 @@ def test_free_slots_lists_exactly_the_starts_a_walk_along_the_grid_finds(data, s
 
 
 @settings(max_examples=150, deadline=None)
-@given(data=worlds(), search_hours=st.integers(0, 10 * 24))
-def test_the_earliest_slot_is_the_first_free_slot(data, search_hours):
+@given(data=worlds(), search_hours=st.integers(0, 10 * 24), on_a_slot=st.integers(0, 5))
+def test_the_earliest_slot_is_the_first_free_slot(data, search_hours, on_a_slot):
     world, not_before = data
     not_after = not_before + timedelta(hours=search_hours)
+    free = brute_free_slots(world, not_before, not_after)
+    if on_a_slot < len(free):  # sometimes end the search exactly on a free start: it counts
+        not_after = free[on_a_slot][0]
     slot = earliest_slot(world.clinic(), world.treatment(), world.chairs(),
                          patient_days(world.clinic().hours, world.patient_sessions),
                          not_before, not_after)
@@ -296,11 +313,14 @@ def test_the_earliest_slot_is_the_first_free_slot(data, search_hours):
 
 MINUTE = timedelta(minutes=1)
 BASE = utc(2026, 3, 8)
-intervals = st.tuples(st.integers(0, 600), st.integers(1, 240)).map(
-    lambda pair: (BASE + pair[0] * MINUTE, BASE + (pair[0] + pair[1]) * MINUTE))
+# On a coarse half-hour grid as well as a fine one, so intervals often touch or share ends.
+intervals = st.one_of(
+    st.tuples(st.integers(0, 600), st.integers(1, 240)),
+    st.tuples(st.integers(0, 20).map(lambda h: 30 * h), st.integers(1, 8).map(lambda h: 30 * h)),
+).map(lambda pair: (BASE + pair[0] * MINUTE, BASE + (pair[0] + pair[1]) * MINUTE))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(booked=st.lists(intervals, max_size=12), asked=intervals)
 def test_busy_until_agrees_with_checking_every_booking(booked, asked):
     answer = Timeline(booked).busy_until(*asked)
