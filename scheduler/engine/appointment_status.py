@@ -44,6 +44,8 @@ def next_status(current: str, action: str, start: datetime, end: datetime, now: 
 def _too_early_or_late(action: str, start: datetime, end: datetime, now: datetime) -> str | None:
     if action == "check_in" and now < start - CHECK_IN_EARLIEST:
         return "check-in opens 4 hours before the session"
+    if action == "check_in" and now >= end:
+        return "the session's time is over; mark it a no-show or reschedule it"
     if action in ("complete", "no_show") and now < start:
         return f"the session has not started yet, so it cannot be marked {action.replace('_', ' ')}"
     if action in ("reschedule", "confirm") and now >= start:

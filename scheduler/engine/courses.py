@@ -1,7 +1,8 @@
 """Course planning: the earliest set of session starts that satisfies a course's rules.
 
 Induction: N sessions, consecutive starts at least `min_gap` apart and on different days, the
-last within `max_span` of the first. Maintenance: N sessions, session k on the local date
+last within `max_span` of the first; both measured on the clinic's clock, so "10:00, then 10:00
+the next day" is 24 hours apart even across a DST change. Maintenance: N sessions, session k on the local date
 `interval_days * k` after the first, preferably at the first session's time of day.
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .slots import Clinic, Slot, Timeline, Treatment, earliest_slot, first_free_
 INDUCTION = "induction"
 MAINTENANCE = "maintenance"
 SESSION_LIMITS = {INDUCTION: (3, 6), MAINTENANCE: (1, 12)}
+DST_SLACK = timedelta(hours=3)  # more than any zone's clock change
 
 
 @dataclass(frozen=True)
@@ -38,29 +40,36 @@ class Calendar:
     patient: Timeline  # the local days the patient already has a session on
 
 
-def session_count_problem(rules: CourseRules) -> str | None:
+def course_shape_problem(rules: CourseRules) -> tuple[str, str] | None:
+    """(field, why) when no start times at all could keep these rules."""
     low, high = SESSION_LIMITS[rules.kind]
-    if low <= rules.sessions <= high:
-        return None
-    return f"a {rules.kind} course has {low} to {high} sessions"
+    if not low <= rules.sessions <= high:
+        article = "an" if rules.kind == INDUCTION else "a"
+        return "sessions", f"{article} {rules.kind} course has {low} to {high} sessions"
+    if rules.kind == INDUCTION and (rules.sessions - 1) * rules.min_gap > rules.max_span:
+        return "max_span_days", (
+            f"{rules.sessions} sessions at least {_hours(rules.min_gap)} hours apart cannot "
+            f"all start within {rules.max_span.days} days")
+    return None
 
 
 def course_rule_violation(rules: CourseRules, clinic: Clinic, starts: Sequence[datetime]) -> str | None:
     """Why these start times break the course rules, or None when they keep them."""
-    problem = session_count_problem(rules)
-    if problem:
-        return problem
+    shape = course_shape_problem(rules)
+    if shape:
+        return shape[1]
     if len(starts) != rules.sessions:
         return f"expected {rules.sessions} start times, got {len(starts)}"
     days = [clinic.hours.local_date(start) for start in starts]
+    clock_time = clinic.hours.wall_time_between  # gaps are counted on the clinic's clock
     for (earlier, later), (day_a, day_b) in zip(pairwise(starts), pairwise(days)):
         if later <= earlier:
             return "start times must be in order"
         if day_a == day_b:
             return "at most one session a day"
-        if rules.kind == INDUCTION and later - earlier < rules.min_gap:
+        if rules.kind == INDUCTION and clock_time(earlier, later) < rules.min_gap:
             return f"sessions must start at least {_hours(rules.min_gap)} hours apart"
-    if rules.kind == INDUCTION and starts[-1] - starts[0] > rules.max_span:
+    if rules.kind == INDUCTION and clock_time(starts[0], starts[-1]) > rules.max_span:
         return f"all sessions must start within {rules.max_span.days} days of the first"
     if rules.kind == MAINTENANCE:
         for k, day in enumerate(days):
@@ -90,9 +99,7 @@ def place_session(calendar: Calendar, start: datetime, now: datetime, field: str
 def fit_starts(calendar: Calendar, rules: CourseRules, starts: Sequence[datetime],
                first_day: date, now: datetime) -> list[Slot]:
     """Book exactly the start times asked for, if they keep the rules and are free."""
-    problem = session_count_problem(rules)
-    if problem:
-        raise CourseRuleBroken(problem, "sessions")
+    _refuse_impossible_shape(rules)
     problem = course_rule_violation(rules, calendar.clinic, starts)
     if problem:
         raise CourseRuleBroken(problem, "starts")
@@ -104,28 +111,39 @@ def fit_starts(calendar: Calendar, rules: CourseRules, starts: Sequence[datetime
 def plan_course(calendar: Calendar, rules: CourseRules, not_before: datetime,
                 search_until: datetime) -> list[Slot]:
     """The earliest schedule whose first session starts in [not_before, search_until]."""
-    problem = session_count_problem(rules)
-    if problem:
-        raise CourseRuleBroken(problem, "sessions")
+    _refuse_impossible_shape(rules)
     if rules.kind == INDUCTION:
         return _plan_induction(calendar, rules, not_before, search_until)
     return _plan_maintenance(calendar, rules, not_before, search_until)
 
 
+def _refuse_impossible_shape(rules: CourseRules) -> None:
+    shape = course_shape_problem(rules)
+    if shape:
+        raise CourseRuleBroken(shape[1], shape[0])
+
+
 def _plan_induction(calendar: Calendar, rules: CourseRules, not_before: datetime,
                     search_until: datetime) -> list[Slot]:
+    hours = calendar.clinic.hours
     first_from = not_before
     while True:
         first = _earliest(calendar, first_from, search_until)
         plan = [first]
         while len(plan) < rules.sessions:
-            after = max(plan[-1].start + rules.min_gap, _next_day(calendar.clinic, plan[-1].start))
-            following = _earliest(calendar, after, search_until + rules.max_span)
-            if following.start - first.start > rules.max_span:
+            after = max(hours.add_wall_time(plan[-1].start, rules.min_gap),
+                        _next_day(calendar.clinic, plan[-1].start))
+            limit = search_until + rules.max_span + timedelta(days=1)
+            following = _earliest(calendar, after, limit)
+            # In the hour a fall-back repeats, a later instant can read earlier on the clock.
+            while hours.wall_time_between(plan[-1].start, following.start) < rules.min_gap:
+                following = _earliest(calendar, following.start + timedelta(seconds=1), limit)
+            if hours.wall_time_between(first.start, following.start) > rules.max_span:
                 # Greedy starts only move later when the first does, so a course that reaches
-                # this session in time must start at most max_span before it.
+                # this session in time must start at most max_span before it (on the clock,
+                # which strays from real time by at most a DST shift: hence the slack).
                 first_from = max(first.start + timedelta(seconds=1),
-                                 following.start - rules.max_span)
+                                 following.start - rules.max_span - DST_SLACK)
                 break
             plan.append(following)
         else:

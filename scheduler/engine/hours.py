@@ -45,13 +45,34 @@ class OpeningHours:
         return cls(ZoneInfo(timezone_name), tuple(weekly), closed)
 
     def local(self, day: date, at: time) -> datetime:
-        """The UTC instant of a local wall-clock time.
+        """The UTC instant of a local wall-clock time on a local day."""
+        return self.instant_of(datetime.combine(day, at))
 
-        A time inside a spring-forward gap resolves with the offset before the change (zoneinfo's
-        fold=0), i.e. an hour later on the new clock; an ambiguous fall-back time takes its first
-        occurrence. Either way the result is a real instant, never a naive guess.
+    def instant_of(self, wall: datetime) -> datetime:
+        """The UTC instant a naive local wall-clock reading stands for.
+
+        An ambiguous fall-back time means its first occurrence. A time that never happens (in a
+        spring-forward gap) means the moment the clocks jump, the first real time after it: hours
+        "02:30-06:00" open at 03:00, and a span closing at 02:50 closes at 03:00, so no span
+        spills past the gap into the next one.
         """
-        return datetime.combine(day, at, tzinfo=self.timezone).astimezone(timezone.utc)
+        instant = wall.replace(tzinfo=self.timezone).astimezone(timezone.utc)
+        if self.wall_clock(instant) == wall:
+            return instant
+        before_jump = wall.replace(tzinfo=self.timezone, fold=1).astimezone(timezone.utc)
+        return _offset_change(self.timezone, before_jump, instant)
+
+    def wall_clock(self, instant: datetime) -> datetime:
+        """The naive local reading of the clinic's clock at an instant."""
+        return instant.astimezone(self.timezone).replace(tzinfo=None)
+
+    def add_wall_time(self, instant: datetime, delta: timedelta) -> datetime:
+        """`delta` later on the clinic's clock: 10:00 plus 24 hours is 10:00 the next day, even
+        when the night between is 23 or 25 hours long, as staff and patients count it."""
+        return self.instant_of(self.wall_clock(instant) + delta)
+
+    def wall_time_between(self, earlier: datetime, later: datetime) -> timedelta:
+        return self.wall_clock(later) - self.wall_clock(earlier)
 
     def local_date(self, instant: datetime) -> date:
         return instant.astimezone(self.timezone).date()
@@ -70,3 +91,21 @@ class OpeningHours:
     def day_bounds(self, day: date) -> Window:
         """Local midnight to the next local midnight (23 or 25 hours on DST days)."""
         return Window(self.local(day, time(0)), self.local(day + timedelta(days=1), time(0)))
+
+
+def _offset_change(zone: ZoneInfo, low: datetime, high: datetime) -> datetime:
+    """The instant in (low, high] at which the zone's UTC offset changes; zones change offset on
+    whole minutes, so a bisection over minutes finds it exactly."""
+
+    def offset(minute: int) -> timedelta | None:
+        return datetime.fromtimestamp(minute * 60, timezone.utc).astimezone(zone).utcoffset()
+
+    lo, hi = int(low.timestamp() // 60), -int(-high.timestamp() // 60)
+    before = offset(lo)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if offset(mid) == before:
+            lo = mid
+        else:
+            hi = mid
+    return datetime.fromtimestamp(hi * 60, timezone.utc)

@@ -169,9 +169,9 @@ def test_an_induction_course_across_the_march_clock_change_stays_at_nine(app, cl
                               "2026-03-10T13:00:00+00:00", "2026-03-11T13:00:00+00:00"]
 
 
-def test_over_a_short_spring_day_the_next_session_waits_the_full_gap(app, clock):
-    # Open every day: Saturday 09:00 EST to Sunday 09:00 EDT is only 23 hours, so with a 24-hour
-    # gap Sunday's session is at 10:00, and Monday's 24 hours after that.
+def test_over_a_short_spring_night_the_next_session_keeps_its_time_on_the_clock(app, clock):
+    # Open every day: Saturday 09:00 EST to Sunday 09:00 EDT is only 23 real hours, but the
+    # clinic's clock says 24, which is how staff and patients count "same time tomorrow".
     clock.set(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
     every_day = {day: [["09:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
     desk, clinic = open_clinic(app, opening_hours=every_day)
@@ -179,15 +179,15 @@ def test_over_a_short_spring_day_the_next_session_waits_the_full_gap(app, clock)
     body = course(clinic, patient, kind="induction", sessions=3, start_on="2026-03-07")
     booked = desk.post("/courses", json=body)
     assert booked.status_code == 201, booked.json
-    assert starts(booked) == ["2026-03-07T14:00:00+00:00", "2026-03-08T14:00:00+00:00",
-                              "2026-03-09T14:00:00+00:00"]
-    # With a 20-hour gap allowed, the short day does not matter: 09:00 local each day.
+    assert starts(booked) == ["2026-03-07T14:00:00+00:00", "2026-03-08T13:00:00+00:00",
+                              "2026-03-09T13:00:00+00:00"]
+    # A 25-hour gap moves each session an hour later on the clock, DST or not.
     other = make_patient(desk)
-    relaxed = desk.post("/courses/plan", json=course(clinic, other, kind="induction", sessions=3,
-                                                     start_on="2026-03-07", min_gap_hours=20))
-    assert relaxed.status_code == 200, relaxed.json
-    assert [s["start"] for s in relaxed.json["appointments"]] == [
-        "2026-03-07T14:00:00+00:00", "2026-03-08T13:00:00+00:00", "2026-03-09T13:00:00+00:00"]
+    longer = desk.post("/courses/plan", json=course(clinic, other, kind="induction", sessions=3,
+                                                    start_on="2026-03-07", min_gap_hours=25))
+    assert longer.status_code == 200, longer.json
+    assert [s["start"] for s in longer.json["appointments"]] == [
+        "2026-03-07T14:00:00+00:00", "2026-03-08T14:00:00+00:00", "2026-03-09T15:00:00+00:00"]
 
 
 def test_a_sydney_clinic_keeps_nine_oclock_when_its_clocks_go_back_in_april(app, clock):

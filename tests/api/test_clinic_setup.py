@@ -66,3 +66,15 @@ def test_a_closed_day_offers_no_slots_and_courses_step_over_it(app):
                                             "start_on": "2026-06-02"})
     days = [a["start"][:10] for a in plan.json["appointments"]]
     assert days == ["2026-06-02", "2026-06-04", "2026-06-05"]
+
+
+def test_an_induction_whose_gaps_overrun_its_span_is_refused_naming_the_span(app):
+    admin, desk = api_as(app, "admin"), api_as(app, "front_desk")
+    clinic = set_up_clinic(admin)
+    body = {"patient_id": make_patient(desk), "treatment_type_id": clinic.treatment,
+            "kind": "induction", "sessions": 6, "min_gap_hours": 72, "max_span_days": 14}
+    for path in ("/courses/plan", "/courses"):
+        response = desk.post(path, json=body)
+        assert response.status_code == 422
+        assert "max_span_days" in response.json["errors"]["json"]
+    assert desk.get("/appointments").json == []

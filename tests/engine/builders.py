@@ -7,7 +7,6 @@ and read local dates straight from zoneinfo, so an engine bug cannot hide behind
 """
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Iterable, Mapping, Sequence
@@ -144,8 +143,11 @@ class World:
     def local_date(self, instant: datetime) -> date:
         return instant.astimezone(self.zone).date()
 
-    def local_midnight(self, day: date) -> datetime:
-        return datetime.combine(day, time(0), tzinfo=self.zone).astimezone(UTC)
+    def clock_gap(self, earlier: datetime, later: datetime) -> timedelta:
+        """How far apart two instants are on the clinic's wall clock (naive local readings)."""
+        def reading(instant: datetime) -> datetime:
+            return instant.astimezone(self.zone).replace(tzinfo=None)
+        return reading(later) - reading(earlier)
 
 
 def brute_windows(world: World, day: date) -> list[Interval]:
@@ -204,19 +206,18 @@ def brute_induction(world: World, rules: CourseRules, not_before: datetime,
     starts at the earliest free slot whose greedy chain succeeds.
     """
     slots = brute_free_slots(world, not_before, search_until + rules.max_span + timedelta(days=1))
-    starts = [start for start, _ in slots]
     for first in slots:
         if first[0] > search_until:
             return None
         chain = [first]
         while len(chain) < rules.sessions:
             previous = chain[-1][0]
-            after = max(previous + rules.min_gap,
-                        world.local_midnight(world.local_date(previous) + timedelta(days=1)))
-            i = bisect_left(starts, after)
-            if i == len(slots) or slots[i][0] - first[0] > rules.max_span:
+            following = next((slot for slot in slots if slot[0] > previous
+                              and world.local_date(slot[0]) > world.local_date(previous)
+                              and world.clock_gap(previous, slot[0]) >= rules.min_gap), None)
+            if following is None or world.clock_gap(first[0], following[0]) > rules.max_span:
                 break
-            chain.append(slots[i])
+            chain.append(following)
         else:
             return chain
     return None
@@ -261,9 +262,9 @@ def brute_rule_violation(world: World, rules: CourseRules, starts: Sequence[date
     if len(set(days)) != len(days):
         return True
     if rules.kind == "induction":
-        if any(b - a < rules.min_gap for a, b in zip(starts, starts[1:])):
+        if any(world.clock_gap(a, b) < rules.min_gap for a, b in zip(starts, starts[1:])):
             return True
-        return max(starts) - min(starts) > rules.max_span
+        return world.clock_gap(starts[0], starts[-1]) > rules.max_span
     return any((day - days[0]).days != k * rules.interval_days for k, day in enumerate(days))
 
 

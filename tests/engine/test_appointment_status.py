@@ -101,3 +101,9 @@ def test_the_wrong_status_is_reported_before_the_wrong_time():
 def test_an_unknown_action_is_a_programming_error_not_a_refusal():
     with pytest.raises(KeyError):
         next_status("scheduled", "teleport", START, END, START)
+
+
+def test_a_patient_cannot_be_checked_in_once_the_session_time_is_over():
+    assert next_status("scheduled", "check_in", START, END, END - timedelta(minutes=1)) == "checked_in"
+    with pytest.raises(IllegalStatusChange, match="time is over"):
+        next_status("scheduled", "check_in", START, END, END)

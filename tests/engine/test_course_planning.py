@@ -177,11 +177,14 @@ def test_induction_sessions_must_start_the_minimum_gap_apart():
         "sessions must start at least 36 hours apart")
 
 
-def test_ten_oclock_on_the_spring_forward_sunday_is_only_23_hours_after_ten_on_saturday():
+def test_ten_oclock_on_the_spring_forward_sunday_counts_as_24_hours_after_ten_on_saturday():
+    # Only 23 real hours pass, but the gap is counted on the clinic's clock, as staff count it.
     clinic = daily_clinic()
     starts = [local(NEW_YORK, 2026, 3, 7, 10), local(NEW_YORK, 2026, 3, 8, 10),
               local(NEW_YORK, 2026, 3, 9, 10)]
-    assert course_rule_violation(induction(3), clinic, starts) == (
+    assert course_rule_violation(induction(3), clinic, starts) is None
+    a_quarter_hour_early = [starts[0], local(NEW_YORK, 2026, 3, 8, 9, 45), starts[2]]
+    assert course_rule_violation(induction(3), clinic, a_quarter_hour_early) == (
         "sessions must start at least 24 hours apart")
 
 
@@ -194,15 +197,17 @@ def test_all_induction_sessions_must_start_within_the_span_of_the_first():
         "all sessions must start within 21 days of the first")
 
 
-def test_the_span_is_real_time_so_the_fall_back_hour_counts_against_it():
+def test_the_span_is_counted_on_the_clock_so_the_fall_back_hour_does_not_count_against_it():
     clinic = weekday_clinic()
-    # Monday 10:00 EDT to Monday three weeks later 10:00 EST is 21 days and one hour.
+    # Monday 10:00 EDT to Monday three weeks later 10:00 EST: 21 days and one real hour.
     starts = [ny(0, 10, week_of=date(2026, 10, 19)), ny(7, 10, week_of=date(2026, 10, 19)),
               ny(21, 10, week_of=date(2026, 10, 19))]
-    assert course_rule_violation(induction(3), clinic, starts) == (
+    assert course_rule_violation(induction(3), clinic, starts) is None
+    later = starts[:2] + [ny(21, 10, minute=15, week_of=date(2026, 10, 19))]
+    assert course_rule_violation(induction(3), clinic, later) == (
         "all sessions must start within 21 days of the first")
     spring = [ny(0, 10, week_of=date(2026, 2, 23)), ny(7, 10, week_of=date(2026, 2, 23)),
-              ny(21, 10, minute=30, week_of=date(2026, 2, 23))]  # 21 days less half an hour
+              ny(21, 9, minute=30, week_of=date(2026, 2, 23))]  # on the clock, 21 days less 30 min
     assert course_rule_violation(induction(3), clinic, spring) is None
 
 
@@ -322,18 +327,18 @@ def test_induction_moves_to_a_later_day_when_a_full_day_breaks_the_span():
         ny(3, 9), ny(4, 9), ny(5, 9)]
 
 
-def test_the_session_after_spring_forward_is_an_hour_later_on_the_clock():
+def test_the_session_after_spring_forward_keeps_its_time_on_the_clock():
     calendar = make_calendar(daily_clinic(), make_treatment(60))
     slots = plan(calendar, induction(3), local(NEW_YORK, 2026, 3, 7, 10))
     assert [wall(NEW_YORK, s.start) for s in slots] == [
-        "2026-03-07 10:00 EST", "2026-03-08 11:00 EDT", "2026-03-09 11:00 EDT"]
+        "2026-03-07 10:00 EST", "2026-03-08 10:00 EDT", "2026-03-09 10:00 EDT"]
 
 
-def test_the_session_after_fall_back_may_be_an_hour_earlier_on_the_clock():
+def test_the_session_after_fall_back_keeps_its_time_on_the_clock():
     calendar = make_calendar(daily_clinic(), make_treatment(60))
     slots = plan(calendar, induction(3), local(NEW_YORK, 2026, 10, 31, 10))
     assert [wall(NEW_YORK, s.start) for s in slots] == [
-        "2026-10-31 10:00 EDT", "2026-11-01 09:00 EST", "2026-11-02 09:00 EST"]
+        "2026-10-31 10:00 EDT", "2026-11-01 10:00 EST", "2026-11-02 10:00 EST"]
 
 
 def test_induction_never_books_twice_on_the_25_hour_fall_back_day():
@@ -447,6 +452,10 @@ def _plan_or_none(world, rules, not_before, search_until):
     try:
         return plan_course(world.calendar(), rules, not_before, search_until)
     except NoScheduleFits:
+        return None
+    except CourseRuleBroken as impossible:  # the gaps alone overrun the span: refused up front
+        assert impossible.field == "max_span_days"
+        assert (rules.sessions - 1) * rules.min_gap > rules.max_span
         return None
 
 
