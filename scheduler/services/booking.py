@@ -79,7 +79,8 @@ def book_course(request: CourseRequest) -> Course:
                         kind=request.kind, status="active", created_at=clock.now())
         db.session.add(course)
         for number, slot in enumerate(slots, start=1):
-            course.appointments.append(_new_appointment(request.patient_id, request.treatment_type_id, slot, number))
+            course.appointments.append(
+                _new_appointment(request.patient_id, request.treatment_type_id, slot, number))
         try:
             db.session.flush()
         except (IntegrityError, OperationalError) as clash:
@@ -95,7 +96,7 @@ def book_course(request: CourseRequest) -> Course:
 def book_appointment(patient_id: int, treatment_type_id: int, start: datetime,
                      chair_id: int | None = None) -> Appointment:
     clinic = get_clinic()
-    get_patient(patient_id, "patient_id")
+    _lock_patient(patient_id)
     treatment = _bookable_treatment(treatment_type_id)
     calendar = load_calendar(clinic, treatment, patient_id, start, start + timedelta(days=1),
                              chair_id=chair_id)
