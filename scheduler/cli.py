@@ -40,6 +40,17 @@ def seed_demo() -> None:
         click.echo(f"  {role:<11} {email:<28} password: {password}")
 
 
+@click.command("worker")
+def worker() -> None:
+    """Send due notifications until interrupted (several may run at once on PostgreSQL)."""
+    from flask import current_app
+
+    from notifications.worker import run_forever
+
+    run_forever(current_app._get_current_object())
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(worker)

@@ -56,11 +56,7 @@ class OpeningHours:
         "02:30-06:00" open at 03:00, and a span closing at 02:50 closes at 03:00, so no span
         spills past the gap into the next one.
         """
-        instant = wall.replace(tzinfo=self.timezone).astimezone(timezone.utc)
-        if self.wall_clock(instant) == wall:
-            return instant
-        before_jump = wall.replace(tzinfo=self.timezone, fold=1).astimezone(timezone.utc)
-        return _offset_change(self.timezone, before_jump, instant)
+        return instant_of(self.timezone, wall)
 
     def wall_clock(self, instant: datetime) -> datetime:
         """The naive local reading of the clinic's clock at an instant."""
@@ -91,6 +87,15 @@ class OpeningHours:
     def day_bounds(self, day: date) -> Window:
         """Local midnight to the next local midnight (23 or 25 hours on DST days)."""
         return Window(self.local(day, time(0)), self.local(day + timedelta(days=1), time(0)))
+
+
+def instant_of(zone: ZoneInfo, wall: datetime) -> datetime:
+    """The UTC instant a naive wall-clock reading in `zone` stands for (see OpeningHours)."""
+    instant = wall.replace(tzinfo=zone).astimezone(timezone.utc)
+    if instant.astimezone(zone).replace(tzinfo=None) == wall:
+        return instant
+    before_jump = wall.replace(tzinfo=zone, fold=1).astimezone(timezone.utc)
+    return _offset_change(zone, before_jump, instant)
 
 
 def _offset_change(zone: ZoneInfo, low: datetime, high: datetime) -> datetime:

@@ -24,6 +24,8 @@ class Clinic(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str | None] = mapped_column(String(20))
+    # The name texts go out under. Some clinic names reveal the treatment; this need not.
+    sms_name: Mapped[str | None] = mapped_column(String(40))
     timezone: Mapped[str] = mapped_column(String(64))
     opening_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=DEFAULT_OPENING_HOURS)
     # Whole clinic-local days closed despite the weekly hours (public holidays, training days).

@@ -20,6 +20,8 @@ from ..engine.errors import SlotTaken
 from ..engine.slots import Slot, free_slots
 from ..extensions import db
 from ..models import Appointment, Course, Patient, TreatmentType
+from notifications import outbox
+
 from . import audit
 from .calendar import load_calendar
 from .clinic import get_clinic, get_treatment_type, scheduling_rules
@@ -86,6 +88,7 @@ def book_course(request: CourseRequest) -> Course:
         except (IntegrityError, OperationalError) as clash:
             _raise_unless_booking_clash(clash, "starts", last=attempt == attempts - 1)
             continue
+        outbox.sessions_booked(get_clinic(), course.appointments, clock.now())
         audit.record("course.book", "course", course.id, kind=course.kind,
                      appointments=[a.id for a in course.appointments])
         db.session.commit()
@@ -104,6 +107,7 @@ def book_appointment(patient_id: int, treatment_type_id: int, start: datetime,
     appointment = _new_appointment(patient_id, treatment_type_id, slot, None)
     db.session.add(appointment)
     _flush_booking("start")
+    outbox.sessions_booked(clinic, [appointment], clock.now())
     audit.record("appointment.book", "appointment", appointment.id, chair_id=slot.chair_id)
     db.session.commit()
     return appointment
@@ -124,6 +128,7 @@ def reschedule(appointment_id: int, start: datetime, chair_id: int | None = None
     appointment.status = new_status
     appointment.updated_at = now
     _flush_booking("start")
+    outbox.session_moved(get_clinic(), appointment, now)
     audit.record("appointment.reschedule", "appointment", appointment.id,
                  previous_start=previous.isoformat(), start=slot.start.isoformat(),
                  chair_id=slot.chair_id)
@@ -140,6 +145,7 @@ def change_status(appointment_id: int, action: str, reason: str | None = None) -
     appointment.updated_at = clock.now()
     if action == "cancel":
         appointment.cancel_reason = reason
+    _tell_the_patient(appointment, action)
     audit.record(f"appointment.{action}", "appointment", appointment.id, previous=previous,
                  status=appointment.status)
     db.session.commit()
@@ -162,6 +168,7 @@ def cancel_course(course_id: int, reason: str | None) -> Course:
             appointment.updated_at = now
             cancelled.append(appointment.id)
     course.status = "cancelled"
+    outbox.course_cancelled([a for a in course.appointments if a.id in cancelled], now)
     audit.record("course.cancel", "course", course.id, cancelled=cancelled)
     db.session.commit()
     return course
@@ -179,6 +186,17 @@ def get_appointment(appointment_id: int) -> Appointment:
     if appointment is None:
         raise NotFound("appointment")
     return appointment
+
+
+def _tell_the_patient(appointment: Appointment, action: str) -> None:
+    """Write the messages a status change implies (none for check-in or confirmation)."""
+    now = clock.now()
+    if action == "cancel":
+        outbox.session_cancelled(appointment, now)
+    elif action == "no_show":
+        outbox.session_missed(appointment, now)
+    elif action == "complete":
+        outbox.session_completed(get_clinic(), appointment, now)
 
 
 def _lock_patient(patient_id: int) -> None:

@@ -153,6 +153,7 @@ ENDPOINTS = [
     ("POST", "/appointments/{appointment}/check-in", BOOKERS, None, 200),
     ("POST", "/appointments/{checked_in}/complete", ALL_STAFF, None, 200),
     ("POST", "/appointments/{late}/no-show", BOOKERS, None, 200),
+    ("GET", "/notifications", ALL_STAFF, None, 200),
 ]
 
 PROTECTED = [e for e in ENDPOINTS if e[2] != ANYONE]

@@ -29,6 +29,8 @@ class ClinicSchema(Schema):
 
     name = Text(120, 1)
     phone = Phone(allow_none=True)
+    sms_name = Text(40, 1, allow_none=True, metadata={
+        "description": "the name texts go out under; the clinic's name when empty"})
     timezone = TimeZoneName()
     opening_hours = fields.Dict(
         keys=fields.String(validate=validate.OneOf(WEEKDAYS)),

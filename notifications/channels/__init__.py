@@ -1,0 +1,39 @@
+"""One small adapter per outside service, all behind the same `send` interface."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A rendered message for one recipient."""
+
+    notification_id: int
+    to: str  # E.164 phone for SMS, address for email
+    text: str
+    subject: str | None = None
+    html: str | None = None
+    attachments: tuple[tuple[str, str, bytes], ...] = field(default=())  # (filename, mime, data)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    provider_message_id: str
+
+
+class PermanentFailure(Exception):
+    """The provider will never take this message (invalid number, unsubscribed, landline)."""
+
+    def __init__(self, message: str, code: str | None = None, opted_out: bool = False):
+        super().__init__(message)
+        self.code = code
+        self.opted_out = opted_out  # the number said STOP to the carrier (Twilio 21610)
+
+
+class TransientFailure(Exception):
+    """Worth another try later: rate limits, server errors, time-outs, broken connections."""
+
+
+class Channel(Protocol):
+    def send(self, message: Outgoing) -> Delivery: ...

@@ -1,0 +1,122 @@
+"""Sending one claimed notification: decide at send time, render, send, record the outcome.
+
+The database transaction is closed while the provider is called, so a slow provider holds no
+locks; the outcome is written only if this worker still holds the claim.
+"""
+from __future__ import annotations
+
+import logging
+import random
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from scheduler.extensions import db
+from scheduler.models import Appointment, Clinic, Patient, TreatmentType
+
+from . import content, rules
+from .channels import Channel, Outgoing, PermanentFailure, TransientFailure
+from .models import Notification
+
+log = logging.getLogger("notifications.dispatch")
+MAX_ATTEMPTS = 6
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_CAP = timedelta(minutes=30)
+
+
+def dispatch(notification_id: int, worker_id: str, channels: dict[str, Channel], now: datetime) -> str:
+    """Handle one claimed notification; returns the status it ended in."""
+    note = db.session.get(Notification, notification_id)
+    if note is None or note.status != "pending" or note.claimed_by != worker_id:
+        db.session.rollback()
+        return "lost"
+    appointment = db.session.get(Appointment, note.appointment_id) if note.appointment_id else None
+    patient = db.session.get(Patient, note.patient_id)
+    clinic = db.session.get(Clinic, 1)
+    decision = rules.decide(_situation(note, appointment, patient, clinic, now))
+    if decision.action == "skip":
+        return _finish(note, now, status="skipped", error=decision.reason)
+    if decision.action == "defer":
+        return _finish(note, now, status="pending", due_at=decision.until)
+    message = _message(note, appointment, patient, clinic)
+    db.session.commit()  # nothing is held while the provider is called
+
+    try:
+        delivery = channels[note.channel].send(message)
+    except PermanentFailure as failure:
+        if failure.opted_out:
+            db.session.execute(update(Patient).where(Patient.id == note.patient_id)
+                               .values(sms_opted_out=True))
+        return _record(notification_id, worker_id, now, status="failed",
+                       error=f"{failure.code or 'refused'}: {failure}"[:500])
+    except TransientFailure as failure:
+        return _retry(notification_id, worker_id, now, str(failure))
+    return _record(notification_id, worker_id, now, status="sent", sent_at=now, body=message.text,
+                   provider_message_id=delivery.provider_message_id)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential, capped, with full jitter so a burst of failures does not retry in step."""
+    ceiling = min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
+    return timedelta(seconds=random.uniform(ceiling.total_seconds() / 2, ceiling.total_seconds()))
+
+
+def _retry(notification_id: int, worker_id: str, now: datetime, error: str) -> str:
+    attempts = db.session.scalar(select(Notification.attempts).where(Notification.id == notification_id))
+    if attempts is not None and attempts >= MAX_ATTEMPTS:
+        return _record(notification_id, worker_id, now, status="failed",
+                       error=f"gave up after {attempts} attempts: {error}"[:500])
+    return _record(notification_id, worker_id, now, status="pending",
+                   due_at=now + backoff(attempts or 1), error=error[:500])
+
+
+def _record(notification_id: int, worker_id: str, now: datetime, **values) -> str:
+    """Write the outcome only if the claim is still ours (a lease may have run out)."""
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id, Notification.claimed_by == worker_id)
+        .values(lease_until=None, claimed_by=None, updated_at=now, **values))
+    db.session.commit()
+    return values["status"] if result.rowcount else "lost"
+
+
+def _finish(note: Notification, now: datetime, **values) -> str:
+    for field, value in values.items():
+        setattr(note, field, value)
+    note.lease_until, note.claimed_by, note.updated_at = None, None, now
+    db.session.commit()
+    return values["status"]
+
+
+def _situation(note, appointment, patient, clinic, now) -> rules.Situation:
+    recipient = rules.Recipient(patient.phone, patient.email, patient.sms_opt_in,
+                                patient.email_opt_in, patient.sms_opted_out, patient.timezone)
+    return rules.Situation(
+        purpose=note.purpose, channel=note.channel, due_at=note.due_at,
+        rule_minutes=note.rule_minutes, recipient=recipient,
+        appointment_status=appointment.status if appointment else None,
+        appointment_start=appointment.start_at if appointment else None,
+        quiet_hours=clinic.quiet_hours if clinic else None, now=now)
+
+
+def _message(note, appointment, patient, clinic) -> Outgoing:
+    treatment = db.session.get(TreatmentType, appointment.treatment_type_id) if appointment else None
+    facts = content.MessageFacts(
+        purpose=note.purpose, channel=note.channel, rule_minutes=note.rule_minutes,
+        first_name=patient.first_name, patient_timezone=patient.timezone,
+        clinic_name=clinic.name, sms_name=clinic.sms_name or clinic.name,
+        clinic_phone=clinic.phone or "", session_starts=_session_starts(note, appointment),
+        preparation=treatment.preparation if treatment else "")
+    rendered = content.render(facts, current_app.config.get("NOTIFICATION_TEMPLATES", content.TEMPLATES))
+    to = patient.phone if note.channel == "sms" else patient.email
+    return Outgoing(note.id, to, rendered.text, rendered.subject)
+
+
+def _session_starts(note, appointment) -> tuple[datetime, ...]:
+    if appointment is None:
+        return ()
+    if note.purpose == "confirmation" and appointment.course is not None:
+        return tuple(a.start_at for a in appointment.course.appointments
+                     if a.status in ("scheduled", "confirmed"))
+    return (appointment.start_at,)

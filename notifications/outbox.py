@@ -1,0 +1,73 @@
+"""Writing the notifications a change implies, in the same transaction as the change.
+
+Booking services call these before they commit: either the change and its messages are saved
+together, or neither is. What a change makes wrong (reminders for a session that moved or was
+cancelled) is cancelled in that same transaction.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Iterable, Sequence
+
+from sqlalchemy import update
+
+from scheduler.extensions import db
+from scheduler.models import Appointment, Clinic
+
+from . import rules
+from .models import Notification
+
+
+def sessions_booked(clinic: Clinic, sessions: Sequence[Appointment], now: datetime) -> None:
+    """One confirmation for a whole course (it lists every session), reminders per session."""
+    first = sessions[0]
+    _add(first, rules.notices_for("confirmation", now), now)
+    for session in sessions:
+        _add(session, rules.reminders_for(session.start_at, now, clinic.reminder_rules), now)
+
+
+def session_moved(clinic: Clinic, appointment: Appointment, now: datetime) -> None:
+    cancel_pending([appointment.id], "the session was rescheduled", now)
+    _add(appointment, rules.notices_for("reschedule", now), now)
+    _add(appointment, rules.reminders_for(appointment.start_at, now, clinic.reminder_rules), now)
+
+
+def session_cancelled(appointment: Appointment, now: datetime) -> None:
+    cancel_pending([appointment.id], "the session was cancelled", now)
+    _add(appointment, rules.notices_for("cancellation", now), now)
+
+
+def course_cancelled(cancelled: Sequence[Appointment], now: datetime) -> None:
+    """One notice for the course, not one per session."""
+    if not cancelled:
+        return
+    cancel_pending([a.id for a in cancelled], "the course was cancelled", now)
+    _add(cancelled[0], rules.notices_for("course_cancellation", now), now)
+
+
+def session_missed(appointment: Appointment, now: datetime) -> None:
+    cancel_pending([appointment.id], "the patient did not come", now)
+    _add(appointment, rules.notices_for("no_show", now), now)
+
+
+def session_completed(clinic: Clinic, appointment: Appointment, now: datetime) -> None:
+    cancel_pending([appointment.id], "the session is over", now)
+    _add(appointment, rules.checkins_for(now, clinic.checkin_rules), now)
+
+
+def cancel_pending(appointment_ids: Iterable[int], reason: str, now: datetime) -> None:
+    db.session.execute(
+        update(Notification)
+        .where(Notification.appointment_id.in_(list(appointment_ids)),
+               Notification.status == "pending")
+        .values(status="cancelled", error=reason, updated_at=now)
+    )
+
+
+def _add(appointment: Appointment, planned: Iterable[rules.Planned], now: datetime) -> None:
+    for item in planned:
+        db.session.add(Notification(
+            appointment_id=appointment.id, patient_id=appointment.patient_id,
+            channel=item.channel, purpose=item.purpose, rule_minutes=item.rule_minutes,
+            due_at=item.due_at, status="skipped" if item.skip_reason else "pending",
+            error=item.skip_reason, attempts=0, created_at=now, updated_at=now))

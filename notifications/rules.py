@@ -1,0 +1,169 @@
+"""Message rules as pure functions: what a booking implies, and whether a message is still right
+to send now. No Flask, no database, no clock read: callers pass `now` and plain data.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Iterable, Mapping, Sequence
+from zoneinfo import ZoneInfo
+
+from scheduler.engine.hours import instant_of, parse_clock
+
+# How late each purpose may still go out, e.g. after an outage. A reminder's own limit also
+# depends on how far ahead it was meant to go (see late_limit).
+LATE_LIMITS = {
+    "confirmation": timedelta(hours=6),
+    "reschedule": timedelta(hours=12),
+    "cancellation": timedelta(hours=12),
+    "course_cancellation": timedelta(hours=12),
+    "no_show": timedelta(hours=24),
+    "checkin": timedelta(hours=12),
+}
+# Purposes about a session still to come: pointless once it has started or is off.
+ABOUT_UPCOMING = ("confirmation", "reminder", "reschedule")
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A notification a change implies: what, on which channel, when, and the rule behind it."""
+
+    purpose: str
+    channel: str
+    due_at: datetime
+    rule_minutes: int | None = None
+    skip_reason: str | None = None  # already pointless when planned (e.g. booked too late)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    phone: str | None
+    email: str | None
+    sms_opt_in: bool
+    email_opt_in: bool
+    sms_opted_out: bool
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Situation:
+    """Everything the send-time decision looks at."""
+
+    purpose: str
+    channel: str
+    due_at: datetime
+    rule_minutes: int | None
+    recipient: Recipient
+    appointment_status: str | None  # None: the message is not about one appointment
+    appointment_start: datetime | None
+    quiet_hours: Mapping[str, str] | None
+    now: datetime
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: str  # "send", "skip" or "defer"
+    reason: str | None = None
+    until: datetime | None = None
+
+
+SEND = Decision("send")
+
+
+def notices_for(purpose: str, now: datetime, channels: Sequence[str] = ("sms", "email")) -> list[Planned]:
+    """An immediate notice (confirmation, cancellation, ...) on each channel."""
+    return [Planned(purpose, channel, now) for channel in channels]
+
+
+def reminders_for(start: datetime, now: datetime, rules: Iterable[Mapping]) -> list[Planned]:
+    """The reminders the clinic's rules ask for before a session starting at `start`."""
+    planned = []
+    for rule in rules:
+        due = start - timedelta(minutes=rule["offset_minutes"])
+        late = now - due > late_limit("reminder", rule["offset_minutes"])
+        reason = "booked after this reminder was due; the confirmation covers it" if late else None
+        for channel in rule["channels"]:
+            planned.append(Planned("reminder", channel, max(due, now), rule["offset_minutes"], reason))
+    return planned
+
+
+def checkins_for(completed_at: datetime, rules: Iterable[Mapping]) -> list[Planned]:
+    return [Planned("checkin", rule["channel"], completed_at + timedelta(minutes=rule["after_minutes"]),
+                    rule["after_minutes"]) for rule in rules]
+
+
+def late_limit(purpose: str, rule_minutes: int | None) -> timedelta:
+    """How long after its due time a message may still go out."""
+    if purpose == "reminder":
+        # A day-before reminder is still useful hours late; a two-hour one is not.
+        quarter = timedelta(minutes=(rule_minutes or 0) / 4)
+        return min(max(quarter, timedelta(minutes=15)), timedelta(hours=6))
+    return LATE_LIMITS.get(purpose, timedelta(hours=6))
+
+
+def decide(situation: Situation) -> Decision:
+    """Send now, skip with a reason, or wait until quiet hours end."""
+    reason = _pointless(situation) or _not_allowed(situation)
+    if reason:
+        return Decision("skip", reason)
+    if situation.channel == "sms" and situation.quiet_hours:
+        quiet_end = end_of_quiet_hours(situation.quiet_hours, situation.recipient.timezone, situation.now)
+        if quiet_end is not None:
+            # Waiting out the night is not lateness; what matters is whether it still helps then.
+            later = Situation(**{**situation.__dict__, "now": quiet_end, "due_at": quiet_end})
+            if _pointless(later):
+                return Decision("skip", "would fall in the patient's quiet hours and be too late after them")
+            return Decision("defer", "quiet hours", quiet_end)
+    return SEND
+
+
+def _pointless(s: Situation) -> str | None:
+    if s.purpose in ABOUT_UPCOMING or s.purpose == "checkin":
+        if s.appointment_status is None:
+            return "the appointment no longer exists"
+    if s.purpose in ABOUT_UPCOMING:
+        if s.appointment_status in ("cancelled", "no_show", "completed"):
+            return f"the appointment is {s.appointment_status.replace('_', ' ')}"
+        if s.appointment_start is not None and s.now >= s.appointment_start:
+            return "the session has already started"
+    if s.now - s.due_at > late_limit(s.purpose, s.rule_minutes):
+        minutes = int((s.now - s.due_at).total_seconds() // 60)
+        return f"{minutes} minutes late: too late to be useful"
+    return None
+
+
+def _not_allowed(s: Situation) -> str | None:
+    r = s.recipient
+    if s.channel == "sms":
+        if r.sms_opted_out:
+            return "the patient texted STOP"
+        if not r.sms_opt_in:
+            return "no consent to SMS"
+        if not r.phone:
+            return "no phone number"
+    elif s.channel == "email":
+        if not r.email_opt_in:
+            return "no consent to email"
+        if not r.email:
+            return "no email address"
+    return None
+
+
+def end_of_quiet_hours(quiet: Mapping[str, str], timezone_name: str, now: datetime) -> datetime | None:
+    """When the quiet window that `now` falls in ends (as an instant), or None if not in one.
+
+    The window is in the patient's local time and may run over midnight (21:00 to 08:00).
+    """
+    zone = ZoneInfo(timezone_name)
+    start, end = parse_clock(quiet["start"]), parse_clock(quiet["end"])
+    if start == end:
+        return None
+    local = now.astimezone(zone)
+    clock = local.time()
+    inside = start <= clock < end if start < end else (clock >= start or clock < end)
+    if not inside:
+        return None
+    day = local.date()
+    if start > end and clock >= start:  # the window runs over midnight: it ends tomorrow
+        day += timedelta(days=1)
+    return instant_of(zone, datetime.combine(day, end))

@@ -1,0 +1,106 @@
+"""The worker: APScheduler ticks; the notification table is the schedule.
+
+APScheduler keeps no job per message (its job stores must not be shared between processes);
+one interval job claims due rows in batches. Claims are leases: `FOR UPDATE SKIP LOCKED` on
+PostgreSQL lets several workers claim side by side without waiting on each other or taking the
+same row; SQLite ignores FOR UPDATE, but its writes are serialized, so the one UPDATE ...
+RETURNING that claims is atomic there too. A worker that dies holds its claims only until the
+lease runs out.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from datetime import timedelta
+
+from flask import Flask, current_app
+from sqlalchemy import or_, select, update
+
+from scheduler import clock
+from scheduler.extensions import db
+
+from .channels.console import ConsoleChannel
+from .dispatch import dispatch
+from .models import Notification
+
+log = logging.getLogger("notifications.worker")
+LEASE = timedelta(minutes=2)
+BATCH = 50
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def claim_due(worker_id: str, batch: int = BATCH, lease: timedelta = LEASE) -> list[int]:
+    """Claim up to `batch` due notifications for this worker; their ids, oldest due first."""
+    now = clock.now()
+    due = (select(Notification.id)
+           .where(Notification.status == "pending", Notification.due_at <= now,
+                  or_(Notification.lease_until.is_(None), Notification.lease_until < now))
+           .order_by(Notification.due_at)
+           .limit(batch)
+           .with_for_update(skip_locked=True))
+    claimed = db.session.scalars(
+        update(Notification)
+        .where(Notification.id.in_(due.scalar_subquery()))
+        .values(lease_until=now + lease, claimed_by=worker_id, attempts=Notification.attempts + 1)
+        .returning(Notification.id)
+    ).all()
+    db.session.commit()
+    return sorted(claimed)
+
+
+def run_once(worker_id: str, channels: dict | None = None, batch: int = BATCH) -> dict[str, int]:
+    """Claim one batch and send it; counts of the outcomes."""
+    channels = channels or channels_from_config()
+    outcomes: dict[str, int] = {}
+    for notification_id in claim_due(worker_id, batch):
+        try:
+            status = dispatch(notification_id, worker_id, channels, clock.now())
+        except Exception:  # one bad row must not stop the batch; its lease brings it back
+            db.session.rollback()
+            log.exception("dispatch failed", extra={"object_type": "notification",
+                                                    "object_id": notification_id})
+            status = "error"
+        outcomes[status] = outcomes.get(status, 0) + 1
+    if outcomes:
+        log.info("batch sent", extra={"count": sum(outcomes.values()), "action": str(outcomes)})
+    return outcomes
+
+
+def channels_from_config() -> dict:
+    config = current_app.config
+    channels = {"sms": ConsoleChannel("sms"), "email": ConsoleChannel("email")}
+    if config["SMS_BACKEND"] == "twilio":
+        from .channels.twilio_sms import TwilioChannel
+
+        channels["sms"] = TwilioChannel.from_config(config)
+    if config["EMAIL_BACKEND"] == "smtp":
+        from .channels.smtp_email import SmtpChannel
+
+        channels["email"] = SmtpChannel.from_config(config)
+    return channels
+
+
+def run_forever(app: Flask) -> None:
+    """The `flask worker` process: an APScheduler interval job until interrupted."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    worker_id = worker_name()
+
+    def tick() -> None:
+        with app.app_context():
+            while sum(run_once(worker_id).values()) >= BATCH:  # a backlog: keep going
+                pass
+
+    scheduler = BlockingScheduler(timezone="UTC")
+    scheduler.add_job(tick, "interval", seconds=app.config["WORKER_POLL_SECONDS"],
+                      max_instances=1, coalesce=True, id="send-due-notifications")
+    log.info("worker started", extra={"action": worker_id})
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
