@@ -53,11 +53,12 @@ def claim_due(worker_id: str, batch: int = BATCH, lease: timedelta = LEASE) -> l
     return sorted(claimed)
 
 
-def run_once(worker_id: str, channels: dict | None = None, batch: int = BATCH) -> dict[str, int]:
+def run_once(worker_id: str, channels: dict | None = None, batch: int = BATCH,
+             lease: timedelta = LEASE) -> dict[str, int]:
     """Claim one batch and send it; counts of the outcomes."""
     channels = channels or channels_from_config()
     outcomes: dict[str, int] = {}
-    for notification_id in claim_due(worker_id, batch):
+    for notification_id in claim_due(worker_id, batch, lease):
         try:
             status = dispatch(notification_id, worker_id, channels, clock.now())
         except Exception:  # one bad row must not stop the batch; its lease brings it back

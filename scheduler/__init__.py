@@ -5,13 +5,17 @@ from flask import Flask
 
 from config import INSTANCE, ROOT, Config, config_from_environment
 
-from . import api, cli, ops
 from .extensions import db, migrate, serialize_sqlite_writes
 from .logs import configure_logging
 
 
 def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     """Build the app. Tests pass TestingConfig and overrides such as SQLALCHEMY_DATABASE_URI."""
+    # Imported here, not at the top: the models (and the notifications package's, which import
+    # scheduler.extensions) must be importable without pulling in every blueprint first.
+    from . import api, cli, ops
+    import notifications.models  # noqa: F401  (its tables share this metadata and migrations)
+
     app = Flask(__name__, instance_path=str(INSTANCE))
     config_class = config_class or config_from_environment()
     if hasattr(config_class, "check"):
