@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set up and run the service, or its tests, with nothing but Python 3 on the machine.
 
-    python3 dev.py run     # venv, dependencies, migrations, demo clinic, then the web process
+    python3 dev.py run     # venv, dependencies, migrations, demo clinic, then web and worker
     python3 dev.py test    # venv, test dependencies, then every test (SQLite and PostgreSQL)
 
 Extra arguments after `test` go to pytest. Only the standard library is used here.
@@ -59,9 +59,18 @@ def run() -> None:
     print("\nDemo clinic ready. Staff accounts (passwords are new on every start):", flush=True)
     _run(*flask("seed-demo"))
     host, port = os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "5000")
-    print(f"\nServing on http://{host}:{port}  (API under /api/v1, docs at /openapi.json)\n",
+    print(f"\nServing on http://{host}:{port}  (API under /api/v1, docs at /openapi.json);"
+          "\nthe worker sends due messages to the console channels (see GET /api/v1/notifications)\n",
           flush=True)
-    os.execv(str(PYTHON), flask("run", "--host", host, "--port", port))
+    worker = subprocess.Popen(flask("worker"), cwd=ROOT)
+    try:
+        web = subprocess.run(flask("run", "--host", host, "--port", port), cwd=ROOT)
+    except KeyboardInterrupt:
+        web = None
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
+    sys.exit(web.returncode if web else 0)
 
 
 def test(pytest_args: list[str]) -> None:

@@ -91,6 +91,7 @@ def run_forever(app: Flask) -> None:
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     worker_id = worker_name()
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per tick
 
     def tick() -> None:
         with app.app_context():
