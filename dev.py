@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 import venv
@@ -63,6 +64,8 @@ def run() -> None:
           "\nthe worker sends due messages to the console channels (see GET /api/v1/notifications)\n",
           flush=True)
     worker = subprocess.Popen(flask("worker"), cwd=ROOT)
+    # Stopped by a service manager (SIGTERM): unwind through `finally` so the worker stops too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         web = subprocess.run(flask("run", "--host", host, "--port", port), cwd=ROOT)
     except KeyboardInterrupt:
