@@ -69,6 +69,8 @@ class Config:
     EMAIL_FROM = _env("EMAIL_FROM")
 
     WORKER_POLL_SECONDS = float(_env("WORKER_POLL_SECONDS", "5"))
+    # How long a worker waits on Twilio or the mail server before trying again later.
+    PROVIDER_TIMEOUT_SECONDS = float(_env("PROVIDER_TIMEOUT_SECONDS", "10"))
 
     # Phones typed without a country code are read as numbers of this region.
     DEFAULT_PHONE_REGION = _env("DEFAULT_PHONE_REGION", "US")

@@ -1,14 +1,17 @@
-"""Staff's view of the outbox: which messages went out, when, and what became of them."""
+"""Staff's view of messages: which went out and what became of them, what patients texted back,
+their check-in answers, and the alerts monitoring staff work through."""
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from scheduler.api.access import ALL_STAFF, roles
+from scheduler.api.access import ALL_STAFF, CLINICAL, roles
 from scheduler.api.blueprint import Blueprint
 from scheduler.api.paging import QueryPage
-from scheduler.api.schemas.fields import Id, Instant
+from scheduler.api.schemas.fields import Id, Instant, Text
 
-from .models import CHANNELS, STATUSES, Notification
+from . import alerts, checkins
+from .models import (ALERT_STATUSES, CHANNELS, INBOUND_KINDS, SEVERITIES, STATUSES, InboundMessage,
+                     Notification)
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1", description="Messages to patients")
 
@@ -45,3 +48,104 @@ class Notifications(MethodView):
         for field, value in query.items():
             listing = listing.where(getattr(Notification, field) == value)
         return listing
+
+
+class InboundMessageSchema(Schema):
+    id = fields.Integer()
+    patient_id = fields.Integer(allow_none=True, metadata={"description": "none: a number not on file"})
+    from_phone = fields.String()
+    body = fields.String(metadata={"description": "what the patient wrote"})
+    kind = fields.String(validate=validate.OneOf(INBOUND_KINDS))
+    reply = fields.String(allow_none=True, metadata={"description": "what the service answered"})
+    received_at = Instant()
+
+
+class InboundMessageQuerySchema(Schema):
+    patient_id = Id(strict=False)
+    kind = fields.String(validate=validate.OneOf(INBOUND_KINDS))
+
+
+@blp.route("/inbound-messages")
+class InboundMessages(MethodView):
+    @roles(*ALL_STAFF)
+    @blp.arguments(InboundMessageQuerySchema, location="query")
+    @blp.response(200, InboundMessageSchema(many=True))
+    @blp.paginate(QueryPage, page_size=100, max_page_size=1000)
+    def get(self, query):
+        """Texts patients sent, newest first."""
+        listing = select(InboundMessage).order_by(InboundMessage.received_at.desc(),
+                                                  InboundMessage.id.desc())
+        for field, value in query.items():
+            listing = listing.where(getattr(InboundMessage, field) == value)
+        return listing
+
+
+class CheckInSchema(Schema):
+    id = fields.Integer()
+    appointment_id = fields.Integer()
+    patient_id = fields.Integer()
+    sent_at = Instant()
+    responded_at = Instant(allow_none=True)
+    score = fields.Integer(allow_none=True, metadata={"description": "0 (worst) to 10 (best)"})
+    text = fields.String(allow_none=True, metadata={"description": "the reply as the patient wrote it"})
+
+
+class CheckInQuerySchema(Schema):
+    patient_id = Id(strict=False)
+
+
+@blp.route("/checkins")
+class CheckIns(MethodView):
+    @roles(*CLINICAL)
+    @blp.arguments(CheckInQuerySchema, location="query")
+    @blp.response(200, CheckInSchema(many=True))
+    @blp.paginate(QueryPage, page_size=100, max_page_size=1000)
+    def get(self, query):
+        """Check-in questions sent after sessions and their answers, newest first."""
+        return checkins.list_checkins(query.get("patient_id"))
+
+
+class AlertSchema(Schema):
+    id = fields.Integer()
+    patient_id = fields.Integer(allow_none=True, metadata={"description": "none: a number not on file"})
+    checkin_id = fields.Integer(allow_none=True)
+    inbound_message_id = fields.Integer(allow_none=True)
+    severity = fields.String(validate=validate.OneOf(SEVERITIES))
+    reason = fields.String()
+    status = fields.String(validate=validate.OneOf(ALERT_STATUSES))
+    created_at = Instant()
+    acknowledged_by = fields.Integer(allow_none=True, metadata={"description": "staff id"})
+    acknowledged_at = Instant(allow_none=True)
+    note = fields.String(allow_none=True)
+    escalated_at = Instant(allow_none=True, metadata={"description": "when on-call was emailed"})
+
+
+class AlertQuerySchema(Schema):
+    status = fields.String(validate=validate.OneOf(ALERT_STATUSES))
+    patient_id = Id(strict=False)
+
+
+class AcknowledgeSchema(Schema):
+    note = Text(2000, allow_none=True, load_default=None,
+                metadata={"description": "what was done, e.g. called the patient"})
+
+
+@blp.route("/alerts")
+class Alerts(MethodView):
+    @roles(*CLINICAL)
+    @blp.arguments(AlertQuerySchema, location="query")
+    @blp.response(200, AlertSchema(many=True))
+    @blp.paginate(QueryPage, page_size=100, max_page_size=1000)
+    def get(self, query):
+        """Urgent alerts first, then the longest waiting."""
+        return alerts.list_alerts(query.get("status"), query.get("patient_id"))
+
+
+@blp.route("/alerts/<id:alert_id>/acknowledge")
+class AcknowledgeAlert(MethodView):
+    @roles(*CLINICAL)
+    @blp.arguments(AcknowledgeSchema)
+    @blp.response(200, AlertSchema)
+    def post(self, body, alert_id):
+        """Take the alert on: records who, when and the note; 409 if already acknowledged."""
+        return alerts.acknowledge(alert_id, body["note"])

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from scheduler.extensions import db
 from scheduler.models import Appointment, Clinic, Patient, TreatmentType
 
-from . import content, rules
+from . import calendar_invite, checkins, content, rules
 from .channels import Channel, Outgoing, PermanentFailure, TransientFailure
 from .models import Notification
 
@@ -39,19 +39,23 @@ def dispatch(notification_id: int, worker_id: str, channels: dict[str, Channel],
         return _finish(note, now, status="skipped", error=decision.reason)
     if decision.action == "defer":
         return _finish(note, now, status="pending", due_at=decision.until)
-    message = _message(note, appointment, patient, clinic)
+    message = _message(note, appointment, patient, clinic, now)
+    # Read what is needed before committing: touching the (expired) row afterwards would open
+    # a new transaction, and on SQLite that holds the write lock for the whole provider call.
+    channel, patient_id = channels[note.channel], note.patient_id
     db.session.commit()  # nothing is held while the provider is called
 
     try:
-        delivery = channels[note.channel].send(message)
+        delivery = channel.send(message)
     except PermanentFailure as failure:
         if failure.opted_out:
-            db.session.execute(update(Patient).where(Patient.id == note.patient_id)
+            db.session.execute(update(Patient).where(Patient.id == patient_id)
                                .values(sms_opted_out=True))
         return _record(notification_id, worker_id, now, status="failed",
                        error=f"{failure.code or 'refused'}: {failure}"[:500])
     except TransientFailure as failure:
         return _retry(notification_id, worker_id, now, str(failure))
+    checkins.prompt_sent(notification_id, now)  # a check-in question now awaits its answer
     return _record(notification_id, worker_id, now, status="sent", sent_at=now, body=message.text,
                    provider_message_id=delivery.provider_message_id)
 
@@ -100,23 +104,35 @@ def _situation(note, appointment, patient, clinic, now) -> rules.Situation:
         quiet_hours=clinic.quiet_hours if clinic else None, now=now)
 
 
-def _message(note, appointment, patient, clinic) -> Outgoing:
+def _message(note, appointment, patient, clinic, now) -> Outgoing:
     treatment = db.session.get(TreatmentType, appointment.treatment_type_id) if appointment else None
+    sessions = _sessions(note, appointment)
     facts = content.MessageFacts(
         purpose=note.purpose, channel=note.channel, rule_minutes=note.rule_minutes,
         first_name=patient.first_name, patient_timezone=patient.timezone,
         clinic_name=clinic.name, sms_name=clinic.sms_name or clinic.name,
-        clinic_phone=clinic.phone or "", session_starts=_session_starts(note, appointment),
+        clinic_phone=clinic.phone or "", session_starts=tuple(a.start_at for a in sessions),
         preparation=treatment.preparation if treatment else "")
     rendered = content.render(facts, current_app.config.get("NOTIFICATION_TEMPLATES", content.TEMPLATES))
     to = patient.phone if note.channel == "sms" else patient.email
-    return Outgoing(note.id, to, rendered.text, rendered.subject)
+    invite = calendar_invite.attachment_for(note, _invited(note, appointment, sessions), patient,
+                                            clinic, current_app.config, now)
+    return Outgoing(note.id, to, rendered.text, rendered.subject,
+                    attachments=(invite,) if invite else ())
 
 
-def _session_starts(note, appointment) -> tuple[datetime, ...]:
+def _sessions(note, appointment) -> list[Appointment]:
+    """The sessions a message is about: a course's confirmation lists every booked one."""
     if appointment is None:
-        return ()
+        return []
     if note.purpose == "confirmation" and appointment.course is not None:
-        return tuple(a.start_at for a in appointment.course.appointments
-                     if a.status in ("scheduled", "confirmed"))
-    return (appointment.start_at,)
+        return [a for a in appointment.course.appointments if a.status in ("scheduled", "confirmed")]
+    return [appointment]
+
+
+def _invited(note, appointment, sessions) -> list[Appointment]:
+    """The calendar entries a message updates: a course's cancellation removes every cancelled
+    session from the patient's calendar, though its text names only the first."""
+    if note.purpose == "course_cancellation" and appointment.course is not None:
+        return [a for a in appointment.course.appointments if a.status == "cancelled"]
+    return sessions

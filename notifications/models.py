@@ -49,3 +49,79 @@ class Notification(db.Model):
     body: Mapped[str | None] = mapped_column(Text)  # what went out, for the patient's page
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+INBOUND_KINDS = ("confirm", "stop", "start", "help", "score", "crisis", "other", "unknown_sender")
+SEVERITIES = ("urgent", "high")  # urgent: crisis words; high: a low check-in score
+ALERT_STATUSES = ("open", "acknowledged")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return "{} IN ({})".format(column, ", ".join(f"'{v}'" for v in values))
+
+
+class InboundMessage(db.Model):
+    """A text a patient (or anyone) sent to the clinic's number, as Twilio posted it.
+
+    The unique MessageSid is what makes a webhook Twilio retries act only once.
+    """
+
+    __tablename__ = "inbound_message"
+    __table_args__ = (CheckConstraint(_one_of("kind", INBOUND_KINDS), name="kind_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    from_phone: Mapped[str] = mapped_column(String(40))  # E.164 when it could be read as a phone
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20))
+    reply: Mapped[str | None] = mapped_column(Text)  # what the service answered, for staff
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class CheckIn(db.Model):
+    """A check-in question that went out by SMS after a session, and the patient's answer."""
+
+    __tablename__ = "check_in"
+    __table_args__ = (
+        CheckConstraint("score IS NULL OR (score >= 0 AND score <= 10)", name="score_0_to_10"),
+        Index("ix_check_in_patient_sent", "patient_id", "sent_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointment.id"), index=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
+    # Not unique on purpose: this row is written in the same commit as the send's outcome, and
+    # a clash there would lose the outcome and send the question again (see checkins.py).
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notification.id"), index=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    score: Mapped[int | None] = mapped_column(Integer)  # 0 worst to 10 best
+    text: Mapped[str | None] = mapped_column(Text)  # the reply as the patient wrote it
+
+
+class Alert(db.Model):
+    """Something monitoring staff must look at: a low score, or words of self-harm."""
+
+    __tablename__ = "alert"
+    __table_args__ = (
+        CheckConstraint(_one_of("severity", SEVERITIES), name="severity_known"),
+        CheckConstraint(_one_of("status", ALERT_STATUSES), name="status_known"),
+        # Open alerts are looked for on every worker tick (escalation) and on staff's screen.
+        Index("ix_alert_open", "created_at", postgresql_where=text("status = 'open'"),
+              sqlite_where=text("status = 'open'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # None only for crisis words from a number no patient has: still someone to call back.
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"), index=True)
+    checkin_id: Mapped[int | None] = mapped_column(ForeignKey("check_in.id"))
+    inbound_message_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_message.id"))
+    severity: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    note: Mapped[str | None] = mapped_column(Text)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -23,6 +23,7 @@ from scheduler.extensions import db
 
 from .channels.console import ConsoleChannel
 from .dispatch import dispatch
+from .escalation import escalate_quietly
 from .models import Notification
 
 log = logging.getLogger("notifications.worker")
@@ -57,6 +58,7 @@ def run_once(worker_id: str, channels: dict | None = None, batch: int = BATCH,
              lease: timedelta = LEASE) -> dict[str, int]:
     """Claim one batch and send it; counts of the outcomes."""
     channels = channels or channels_from_config()
+    escalate_quietly(clock.now(), channels.get("email"))  # never stops the sending below
     outcomes: dict[str, int] = {}
     for notification_id in claim_due(worker_id, batch, lease):
         try:

@@ -69,8 +69,8 @@ def clock():
     return FrozenClock(DEFAULT_NOW)
 
 
-def _make_app(url, clock):
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url, CLOCK=clock)
+def _make_app(url, clock, **overrides):
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url, CLOCK=clock, **overrides)
     yield app
     with app.app_context():
         _empty_tables()

@@ -37,3 +37,10 @@ class TransientFailure(Exception):
 
 class Channel(Protocol):
     def send(self, message: Outgoing) -> Delivery: ...
+
+
+def require_settings(config, backend: str, *names: str) -> None:
+    """Fail when the worker starts, not on the first message, if a backend lacks its settings."""
+    missing = [name for name in names if not config.get(name)]
+    if missing:
+        raise RuntimeError(f"{backend} needs {', '.join(missing)}")

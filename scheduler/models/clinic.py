@@ -14,6 +14,10 @@ DEFAULT_REMINDER_RULES = [
     {"offset_minutes": 120, "channels": ["sms"]},
 ]
 DEFAULT_CHECKIN_RULES = [{"after_minutes": 1440, "channel": "sms"}]
+# Sent to a patient whose text has words of self-harm. It points to services that answer at any
+# hour, because the clinic does not: nothing the service says may promise round-the-clock care.
+DEFAULT_CRISIS_TEXT = ("If you are in danger or thinking of harming yourself, call or text 988 "
+                       "(Suicide & Crisis Lifeline) or 911 now.")
 
 
 class Clinic(db.Model):
@@ -36,6 +40,9 @@ class Clinic(db.Model):
     checkin_rules: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     alert_score_at_or_below: Mapped[int] = mapped_column(Integer, default=3)
     escalation_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    crisis_text: Mapped[str] = mapped_column(Text, default=DEFAULT_CRISIS_TEXT)
+    # Where an alert nobody acknowledged in time is escalated to, by email; none: no escalation.
+    oncall_email: Mapped[str | None] = mapped_column(String(254))
 
 
 class Chair(db.Model):

@@ -31,6 +31,7 @@ ADMIN, FRONT_DESK, MONITORING = "admin", "front_desk", "monitoring"
 ROLES = (ADMIN, FRONT_DESK, MONITORING)
 ALL_STAFF = ROLES
 BOOKERS = (ADMIN, FRONT_DESK)
+CLINICAL = (ADMIN, MONITORING)
 ANYONE = "anyone"  # no token needed at all
 
 PASSWORD = "correct horse battery staple"
@@ -104,6 +105,17 @@ class Day:
         return make_patient(self.admin)
 
     @cached_property
+    def alert(self) -> int:
+        """An open alert about a patient's low check-in score (as an answered check-in makes)."""
+        from notifications.alerts import HIGH, open_alert
+
+        patient = self.patient
+        with self.app.app_context():
+            alert = open_alert(patient, HIGH, "check-in score 2 (alert at 3 or below)", self.clock())
+            db.session.commit()
+            return alert.id
+
+    @cached_property
     def sign_in_email(self) -> str:
         """A front desk account with a real password."""
         with self.app.app_context():
@@ -154,6 +166,10 @@ ENDPOINTS = [
     ("POST", "/appointments/{checked_in}/complete", ALL_STAFF, None, 200),
     ("POST", "/appointments/{late}/no-show", BOOKERS, None, 200),
     ("GET", "/notifications", ALL_STAFF, None, 200),
+    ("GET", "/inbound-messages", ALL_STAFF, None, 200),
+    ("GET", "/checkins", CLINICAL, None, 200),
+    ("GET", "/alerts?status=open", CLINICAL, None, 200),
+    ("POST", "/alerts/{alert}/acknowledge", CLINICAL, lambda d: {"note": "called the patient"}, 200),
 ]
 
 PROTECTED = [e for e in ENDPOINTS if e[2] != ANYONE]

@@ -2,7 +2,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from ...engine.hours import WEEKDAYS
-from .fields import Clock, Count, IsoDate, Phone, Text, TimeZoneName
+from .fields import Clock, Count, Email, IsoDate, Phone, Text, TimeZoneName
 
 CHANNELS = ("sms", "email")
 MINUTES_IN_30_DAYS = 30 * 24 * 60
@@ -45,6 +45,10 @@ class ClinicSchema(Schema):
     checkin_rules = fields.List(fields.Nested(CheckinRuleSchema), validate=validate.Length(0, 10))
     alert_score_at_or_below = Count(0, 10)
     escalation_minutes = Count(1, 24 * 60)
+    crisis_text = Text(320, 1, metadata={
+        "description": "the answer to a text with words of self-harm: services that answer at any hour"})
+    oncall_email = Email(allow_none=True, validate=validate.Length(max=254), metadata={
+        "description": "where alerts not acknowledged within escalation_minutes are emailed"})
 
     @validates("opening_hours")
     def _spans_in_order(self, value, **_):

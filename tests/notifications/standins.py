@@ -1,0 +1,191 @@
+"""Stand-ins for the outside services, listening on 127.0.0.1 only: the real twilio library and
+the real smtplib talk to them over real sockets.
+
+`TwilioStandIn` answers the Messages endpoint the way Twilio does and can be told to misbehave
+for the next requests; `SmtpStandIn` is a real SMTP server (aiosmtpd) that keeps what it gets.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import re
+import socket
+import threading
+import uuid
+from collections import deque
+from dataclasses import dataclass
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+from aiosmtpd.controller import Controller
+
+MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(AC[0-9a-f]{32})/Messages\.json$")
+HANG_LIMIT_SECONDS = 10  # a hung request is released by then even if a test forgets to
+# aiosmtpd logs every line it receives at DEBUG, whole messages included: noise in a failure.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
+
+
+@dataclass(frozen=True)
+class TwilioRequest:
+    path: str
+    account: str  # the Basic auth user
+    fields: dict[str, str]  # To, From, Body, StatusCallback, ...
+    answer: int | None  # the HTTP status given; None when the request was left hanging
+
+
+class TwilioStandIn:
+    """POST /2010-04-01/Accounts/{sid}/Messages.json, answered like Twilio: 201 and a queued
+    message, unless told otherwise with `fail_next`."""
+
+    def __init__(self):
+        self.requests: list[TwilioRequest] = []
+        self._script: deque[str | int] = deque()
+        self._lock = threading.Lock()
+        self._released = threading.Event()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def accepted(self) -> list[TwilioRequest]:
+        return [r for r in self.requests if r.answer == 201]
+
+    def fail_next(self, *outcomes: str | int) -> None:
+        """What the next requests get, one each: "429", "500", "hang", or a Twilio error code."""
+        with self._lock:
+            self._script.extend(outcomes)
+
+    def start(self) -> "TwilioStandIn":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._released.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _next_outcome(self) -> str | int | None:
+        with self._lock:
+            return self._script.popleft() if self._script else None
+
+    def _record(self, request: TwilioRequest) -> None:
+        with self._lock:
+            self.requests.append(request)
+
+    def _handler(self):
+        standin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                match = MESSAGES_PATH.match(self.path)
+                if not match:
+                    return self._answer(404, {"code": 20404, "message": "Not found", "status": 404})
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+                fields = {k: v[0] for k, v in parse_qs(body).items()}
+                outcome = standin._next_outcome()
+                if outcome == "hang":  # past the client's time-out, then drop the connection
+                    standin._record(TwilioRequest(self.path, self._account(), fields, None))
+                    standin._released.wait(HANG_LIMIT_SECONDS)
+                    self.close_connection = True
+                    return None
+                status, payload = _reply(outcome, match.group(1), fields)
+                standin._record(TwilioRequest(self.path, self._account(), fields, status))
+                return self._answer(status, payload)
+
+            def _account(self) -> str:
+                scheme, _, encoded = self.headers.get("Authorization", "").partition(" ")
+                if scheme != "Basic":
+                    return ""
+                return base64.b64decode(encoded).decode().partition(":")[0]
+
+            def _answer(self, status: int, payload: dict) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):  # keep test output quiet
+                pass
+
+        return Handler
+
+
+def _reply(outcome: str | int | None, account: str, fields: dict) -> tuple[int, dict]:
+    if outcome is None:
+        return 201, _message(account, fields)
+    if outcome == "429":
+        return 429, {"code": 20429, "message": "Too Many Requests", "status": 429}
+    if outcome == "500":
+        return 500, {"code": 20500, "message": "Internal Server Error", "status": 500}
+    return 400, {"code": int(outcome), "message": f"Twilio error {outcome}", "status": 400,
+                 "more_info": f"https://www.twilio.com/docs/errors/{outcome}"}
+
+
+def _message(account: str, fields: dict) -> dict:
+    sid = "SM" + uuid.uuid4().hex
+    return {"sid": sid, "account_sid": account, "status": "queued", "to": fields.get("To"),
+            "from": fields.get("From"), "body": fields.get("Body"), "num_segments": "1",
+            "direction": "outbound-api", "api_version": "2010-04-01", "price": None,
+            "error_code": None, "error_message": None,
+            "uri": f"/2010-04-01/Accounts/{account}/Messages/{sid}.json"}
+
+
+class _Collector:
+    """aiosmtpd handler: keeps each accepted message; refuses the addresses it is told to."""
+
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+        self.refuse: dict[str, str] = {}  # address -> SMTP reply, e.g. "550 5.1.1 no such user"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.content,
+                                                policy=policy.default))
+        return "250 OK: queued"
+
+
+class SmtpStandIn:
+    """A real SMTP server on 127.0.0.1 that keeps what it is sent; stop() and start() again on
+    the same port to play a mail server that is down for a while."""
+
+    def __init__(self):
+        self.port = _free_port()
+        self._collector = _Collector()
+        self._controller: Controller | None = None
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        return self._collector.messages
+
+    def refuse(self, address: str, reply: str) -> None:
+        self._collector.refuse[address] = reply
+
+    def start(self) -> "SmtpStandIn":
+        self._controller = Controller(self._collector, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
