@@ -4,12 +4,12 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from scheduler.api.access import ALL_STAFF, CLINICAL, roles
+from scheduler.api.access import ALL_STAFF, BOOKERS, CLINICAL, roles
 from scheduler.api.blueprint import Blueprint
 from scheduler.api.paging import QueryPage
 from scheduler.api.schemas.fields import Id, Instant, Text
 
-from . import alerts, checkins
+from . import alerts, checkins, patient_requests
 from .models import (ALERT_STATUSES, CHANNELS, INBOUND_KINDS, SEVERITIES, STATUSES, InboundMessage,
                      Notification)
 
@@ -149,3 +149,38 @@ class AcknowledgeAlert(MethodView):
     def post(self, body, alert_id):
         """Take the alert on: records who, when and the note; 409 if already acknowledged."""
         return alerts.acknowledge(alert_id, body["note"])
+
+
+class PatientRequestSchema(Schema):
+    id = fields.Integer()
+    appointment_id = fields.Integer()
+    patient_id = fields.Integer()
+    kind = fields.String(metadata={"description": "reschedule or cancel: the patient asks to be called"})
+    created_at = Instant()
+    handled_at = Instant(allow_none=True)
+    handled_by = fields.Integer(allow_none=True)
+
+
+class PatientRequestQuerySchema(Schema):
+    open = fields.Boolean(load_default=True)
+    patient_id = Id(strict=False)
+
+
+@blp.route("/patient-requests")
+class PatientRequests(MethodView):
+    @roles(*BOOKERS)
+    @blp.arguments(PatientRequestQuerySchema, location="query")
+    @blp.response(200, PatientRequestSchema(many=True))
+    @blp.paginate(QueryPage, page_size=100, max_page_size=1000)
+    def get(self, query):
+        """What patients asked for through their links; open ones by default, oldest first."""
+        return patient_requests.list_requests(query["open"], query.get("patient_id"))
+
+
+@blp.route("/patient-requests/<id:request_id>/handle")
+class HandlePatientRequest(MethodView):
+    @roles(*BOOKERS)
+    @blp.response(200, PatientRequestSchema)
+    def post(self, request_id):
+        """The front desk called the patient back; 409 if someone already did."""
+        return patient_requests.mark_handled(request_id)

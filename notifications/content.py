@@ -28,6 +28,7 @@ class MessageFacts:
     clinic_phone: str
     session_starts: tuple[datetime, ...]  # the session, or every session of a booked course
     preparation: str
+    link: str | None = None  # the patient's page for this session (email only)
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ def _context(facts: MessageFacts) -> dict:
         "day_before": (facts.purpose == "reminder"
                        and (facts.rule_minutes or 0) >= DAY_BEFORE_MINUTES),
         "preparation": facts.preparation if facts.channel == "email" else "",
+        "link": facts.link if facts.channel == "email" else None,
     }
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from scheduler.extensions import db
 from scheduler.models import Appointment, Clinic, Patient, TreatmentType
 
-from . import calendar_invite, checkins, content, rules
+from . import calendar_invite, checkins, content, patient_links, rules
 from .channels import Channel, Outgoing, PermanentFailure, TransientFailure
 from .models import Notification
 
@@ -112,13 +112,21 @@ def _message(note, appointment, patient, clinic, now) -> Outgoing:
         first_name=patient.first_name, patient_timezone=patient.timezone,
         clinic_name=clinic.name, sms_name=clinic.sms_name or clinic.name,
         clinic_phone=clinic.phone or "", session_starts=tuple(a.start_at for a in sessions),
-        preparation=treatment.preparation if treatment else "")
+        preparation=treatment.preparation if treatment else "",
+        link=_patient_link(note, appointment))
     rendered = content.render(facts, current_app.config.get("NOTIFICATION_TEMPLATES", content.TEMPLATES))
     to = patient.phone if note.channel == "sms" else patient.email
     invite = calendar_invite.attachment_for(note, _invited(note, appointment, sessions), patient,
                                             clinic, current_app.config, now)
     return Outgoing(note.id, to, rendered.text, rendered.subject,
                     attachments=(invite,) if invite else ())
+
+
+def _patient_link(note, appointment) -> str | None:
+    """Emails about a session still to come carry the patient's own link (valid until it starts)."""
+    if note.channel != "email" or appointment is None or note.purpose not in rules.ABOUT_UPCOMING:
+        return None
+    return patient_links.url_for_appointment(appointment.id, appointment.start_at)
 
 
 def _sessions(note, appointment) -> list[Appointment]:

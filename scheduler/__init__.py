@@ -15,7 +15,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     # scheduler.extensions) must be importable without pulling in every blueprint first.
     from . import api, cli, ops
     import notifications.models  # noqa: F401  (its tables share this metadata and migrations)
-    from notifications import webhooks
+    from notifications import patient_page, webhooks
 
     app = Flask(__name__, instance_path=str(INSTANCE))
     config_class = config_class or config_from_environment()
@@ -32,6 +32,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
         serialize_sqlite_writes(db.engine)
     api.init_app(app)
     webhooks.init_app(app)  # Twilio's, outside /api/v1: signed by Twilio, not bearer tokens
+    patient_page.init_app(app)  # the patient's emailed link: signed, no sign-in
     ops.init_app(app)
     cli.init_app(app)
     return app

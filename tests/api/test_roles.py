@@ -116,6 +116,19 @@ class Day:
             return alert.id
 
     @cached_property
+    def patient_request(self) -> int:
+        """A patient's "please call me to change the time", as their emailed link makes."""
+        from notifications.models import PatientRequest
+
+        appointment = self.appointment
+        with self.app.app_context():
+            request = PatientRequest(appointment_id=appointment, patient_id=self.patient,
+                                     kind="reschedule", created_at=self.clock())
+            db.session.add(request)
+            db.session.commit()
+            return request.id
+
+    @cached_property
     def sign_in_email(self) -> str:
         """A front desk account with a real password."""
         with self.app.app_context():
@@ -170,6 +183,8 @@ ENDPOINTS = [
     ("GET", "/checkins", CLINICAL, None, 200),
     ("GET", "/alerts?status=open", CLINICAL, None, 200),
     ("POST", "/alerts/{alert}/acknowledge", CLINICAL, lambda d: {"note": "called the patient"}, 200),
+    ("GET", "/patient-requests", BOOKERS, None, 200),
+    ("POST", "/patient-requests/{patient_request}/handle", BOOKERS, None, 200),
 ]
 
 PROTECTED = [e for e in ENDPOINTS if e[2] != ANYONE]
