@@ -22,6 +22,8 @@ class NotificationSchema(Schema):
     patient_id = fields.Integer()
     channel = fields.String(validate=validate.OneOf(CHANNELS))
     purpose = fields.String()
+    rule_minutes = fields.Integer(allow_none=True, metadata={
+        "description": "the rule behind it: minutes before the session (reminder) or after it (check-in)"})
     due_at = Instant()
     status = fields.String()
     attempts = fields.Integer()

@@ -166,3 +166,35 @@ def test_no_sms_names_a_drug_a_diagnosis_or_the_treatment(app, clock):
         for word in ("ketamine", "esketamine", "spravato", "depression", "anxiety", "infusion"):
             assert word not in text.lower()
         assert "Riverside Health" in text
+
+
+def test_a_reminder_across_the_spring_change_is_due_a_real_day_before_and_reads_local_time(app, clock):
+    # Sunday 8 March 2026, 10:00 EDT; 1,440 minutes earlier is Saturday 09:00 EST.
+    every_day = {day: [["09:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    admin, desk = api_as(app, "admin"), api_as(app, "front_desk")
+    clinic = set_up_clinic(admin, opening_hours=every_day)
+    clock.set(datetime(2026, 3, 2, 15, 0, tzinfo=UTC))
+    booked = desk.post("/appointments", json={"patient_id": make_patient(desk),
+                                              "treatment_type_id": clinic.treatment,
+                                              "start": "2026-03-08T10:00:00-04:00"}).json
+    day_before = [n for n in notes(desk, appointment_id=booked["id"])
+                  if n["purpose"] == "reminder" and n["channel"] == "sms" and n["rule_minutes"] == 1440]
+    assert day_before[0]["due_at"] == "2026-03-07T14:00:00+00:00"
+    clock.set(datetime(2026, 3, 7, 14, 0, tzinfo=UTC))
+    work(app)
+    sent = notes(desk, appointment_id=booked["id"], status="sent")
+    reminder = next(n for n in sent if n["purpose"] == "reminder" and n["channel"] == "sms")
+    assert "Sun 8 Mar, 10:00 AM" in reminder["body"]
+
+
+def test_quiet_hours_follow_the_patients_own_time_zone(app, clock):
+    admin, desk = api_as(app, "admin"), api_as(app, "front_desk")
+    clinic = set_up_clinic(admin)
+    west = make_patient(desk, timezone="America/Los_Angeles")
+    clock.set(datetime(2026, 6, 2, 12, 30, tzinfo=UTC))  # 08:30 in New York, 05:30 in Los Angeles
+    desk.post("/appointments", json={"patient_id": west, "treatment_type_id": clinic.treatment,
+                                     "start": "2026-06-05T10:00:00-04:00"})
+    work(app)
+    sms = next(n for n in notes(desk, patient_id=west) if n["purpose"] == "confirmation"
+               and n["channel"] == "sms")
+    assert (sms["status"], sms["due_at"]) == ("pending", "2026-06-02T15:00:00+00:00")  # 08:00 LA
