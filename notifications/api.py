@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from scheduler.api.access import ALL_STAFF, BOOKERS, CLINICAL, roles
 from scheduler.api.blueprint import Blueprint
-from scheduler.api.paging import QueryPage
+from scheduler.api.paging import PAGES, QueryPage, matching
 from scheduler.api.schemas.fields import Id, Instant, Text
 
 from . import alerts, checkins, patient_requests
@@ -44,12 +44,10 @@ class Notifications(MethodView):
     @roles(*ALL_STAFF)
     @blp.arguments(NotificationQuerySchema, location="query")
     @blp.response(200, NotificationSchema(many=True))
-    @blp.paginate(QueryPage, page_size=100, max_page_size=1000)
+    @blp.paginate(QueryPage, **PAGES)
     def get(self, query):
-        listing = select(Notification).order_by(Notification.due_at, Notification.id)
-        for field, value in query.items():
-            listing = listing.where(getattr(Notification, field) == value)
-        return listing
+        return matching(select(Notification).order_by(Notification.due_at, Notification.id),
+                        Notification, query)
 
 
 class InboundMessageSchema(Schema):
@@ -72,14 +70,12 @@ class InboundMessages(MethodView):
     @roles(*ALL_STAFF)
     @blp.arguments(InboundMessageQuerySchema, location="query")
     @blp.response(200, InboundMessageSchema(many=True))
-    @blp.paginate(QueryPage, page_size=100, max_page_size=1000)
+    @blp.paginate(QueryPage, **PAGES)
     def get(self, query):
         """Texts patients sent, newest first."""
-        listing = select(InboundMessage).order_by(InboundMessage.received_at.desc(),
-                                                  InboundMessage.id.desc())
-        for field, value in query.items():
-            listing = listing.where(getattr(InboundMessage, field) == value)
-        return listing
+        newest_first = select(InboundMessage).order_by(InboundMessage.received_at.desc(),
+                                                       InboundMessage.id.desc())
+        return matching(newest_first, InboundMessage, query)
 
 
 class CheckInSchema(Schema):
@@ -101,7 +97,7 @@ class CheckIns(MethodView):
     @roles(*CLINICAL)
     @blp.arguments(CheckInQuerySchema, location="query")
     @blp.response(200, CheckInSchema(many=True))
-    @blp.paginate(QueryPage, page_size=100, max_page_size=1000)
+    @blp.paginate(QueryPage, **PAGES)
     def get(self, query):
         """Check-in questions sent after sessions and their answers, newest first."""
         return checkins.list_checkins(query.get("patient_id"))
@@ -137,7 +133,7 @@ class Alerts(MethodView):
     @roles(*CLINICAL)
     @blp.arguments(AlertQuerySchema, location="query")
     @blp.response(200, AlertSchema(many=True))
-    @blp.paginate(QueryPage, page_size=100, max_page_size=1000)
+    @blp.paginate(QueryPage, **PAGES)
     def get(self, query):
         """Urgent alerts first, then the longest waiting."""
         return alerts.list_alerts(query.get("status"), query.get("patient_id"))
@@ -173,7 +169,7 @@ class PatientRequests(MethodView):
     @roles(*BOOKERS)
     @blp.arguments(PatientRequestQuerySchema, location="query")
     @blp.response(200, PatientRequestSchema(many=True))
-    @blp.paginate(QueryPage, page_size=100, max_page_size=1000)
+    @blp.paginate(QueryPage, **PAGES)
     def get(self, query):
         """What patients asked for through their links; open ones by default, oldest first."""
         return patient_requests.list_requests(query["open"], query.get("patient_id"))

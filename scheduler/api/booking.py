@@ -6,7 +6,7 @@ from ..services.booking import CourseRequest
 from ..services.appointments import list_appointments
 from .blueprint import Blueprint
 from .access import ALL_STAFF, BOOKERS, roles
-from .paging import QueryPage
+from .paging import PAGES, QueryPage
 from .schemas.booking import (
     AppointmentQuerySchema, AppointmentSchema, AvailabilityQuerySchema, CancelSchema,
     CoursePlanSchema, CourseCancelSchema, CourseRequestSchema, CourseSchema,
@@ -73,7 +73,7 @@ class Appointments(MethodView):
     @roles(*ALL_STAFF)
     @blp.arguments(AppointmentQuerySchema, location="query")
     @blp.response(200, AppointmentSchema(many=True))
-    @blp.paginate(QueryPage, page_size=100, max_page_size=1000)
+    @blp.paginate(QueryPage, **PAGES)
     def get(self, query):
         return list_appointments(**query)
 

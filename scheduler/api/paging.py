@@ -7,6 +7,17 @@ from ..extensions import db
 from .schemas.fields import MAX_ID
 
 
+# Lists page by 100, up to 1000 a page: a day's schedule fits in one.
+PAGES = {"page_size": 100, "max_page_size": 1000}
+
+
+def matching(query, model, filters: dict):
+    """Narrow a select to rows whose columns equal the given filter values."""
+    for field, value in filters.items():
+        query = query.where(getattr(model, field) == value)
+    return query
+
+
 class QueryPage(Page):
     """A page of a SQLAlchemy select: counted and sliced in the database, not in Python."""
 

@@ -4,7 +4,7 @@ from flask.views import MethodView
 from ..services import patients as patient_service
 from .blueprint import Blueprint
 from .access import ALL_STAFF, BOOKERS, roles
-from .paging import QueryPage
+from .paging import PAGES, QueryPage
 from .schemas.patients import PatientQuerySchema, PatientSchema, PatientUpdateSchema
 
 blp = Blueprint("patients", __name__, url_prefix="/api/v1/patients", description="Patients")
@@ -15,7 +15,7 @@ class Patients(MethodView):
     @roles(*ALL_STAFF)
     @blp.arguments(PatientQuerySchema, location="query")
     @blp.response(200, PatientSchema(many=True))
-    @blp.paginate(QueryPage, page_size=100, max_page_size=1000)
+    @blp.paginate(QueryPage, **PAGES)
     def get(self, query):
         return patient_service.search_patients(query["q"])
 
