@@ -8,3 +8,4 @@ bench:
 	python3 dev.py test --co -q >/dev/null  # makes sure .venv has the dev requirements
 	.venv/bin/python -m bench.plan_course --db postgresql
 	.venv/bin/python -m bench.plan_course --db sqlite
+	.venv/bin/python -m bench.dispatch_rate --db postgresql
