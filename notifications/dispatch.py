@@ -25,12 +25,12 @@ BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(minutes=30)
 
 
-def dispatch(notification_id: int, worker_id: str, channels: dict[str, Channel], now: datetime) -> str:
+def dispatch(notification_id: int, worker_id: str, channels: dict[str, Channel], now: datetime,
+             lease: timedelta) -> str:
     """Handle one claimed notification; returns the status it ended in."""
-    note = db.session.get(Notification, notification_id)
-    if note is None or note.status != "pending" or note.claimed_by != worker_id:
-        db.session.rollback()
+    if not _renew_claim(notification_id, worker_id, now, lease):
         return "lost"
+    note = db.session.get(Notification, notification_id)
     appointment = db.session.get(Appointment, note.appointment_id) if note.appointment_id else None
     patient = db.session.get(Patient, note.patient_id)
     clinic = db.session.get(Clinic, 1)
@@ -58,6 +58,23 @@ def dispatch(notification_id: int, worker_id: str, channels: dict[str, Channel],
     checkins.prompt_sent(notification_id, now)  # a check-in question now awaits its answer
     return _record(notification_id, worker_id, now, status="sent", sent_at=now, body=message.text,
                    provider_message_id=delivery.provider_message_id)
+
+
+def _renew_claim(notification_id: int, worker_id: str, now: datetime, lease: timedelta) -> bool:
+    """Extend our lease for this one message, if it is still ours and has not run out.
+
+    A batch can outlast its lease (a slow provider, a loaded machine); by then another worker
+    may have claimed a row of it. Renewing in one conditional UPDATE settles who owns the row
+    before each send: either we extend a live lease (no one else can claim it until we are
+    done), or it is gone and we leave it alone.
+    """
+    renewed = db.session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id, Notification.claimed_by == worker_id,
+               Notification.status == "pending", Notification.lease_until > now)
+        .values(lease_until=now + lease))
+    db.session.commit()
+    return renewed.rowcount == 1
 
 
 def backoff(attempts: int) -> timedelta:

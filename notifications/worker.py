@@ -62,7 +62,7 @@ def run_once(worker_id: str, channels: dict | None = None, batch: int = BATCH,
     outcomes: dict[str, int] = {}
     for notification_id in claim_due(worker_id, batch, lease):
         try:
-            status = dispatch(notification_id, worker_id, channels, clock.now())
+            status = dispatch(notification_id, worker_id, channels, clock.now(), lease)
         except Exception:  # one bad row must not stop the batch; its lease brings it back
             db.session.rollback()
             log.exception("dispatch failed", extra={"object_type": "notification",

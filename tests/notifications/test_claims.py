@@ -1,0 +1,55 @@
+"""Claims and leases: a worker whose lease ran out mid-batch leaves the rest to whoever has them."""
+from datetime import timedelta
+
+from notifications.channels import Delivery
+from notifications.dispatch import dispatch
+from notifications.worker import claim_due
+from scheduler import clock as service_clock
+from tests.factories import api_as, make_patient, set_up_clinic
+
+LEASE = timedelta(minutes=1)
+
+
+class Counting:
+    def __init__(self):
+        self.sent = []
+
+    def send(self, message):
+        self.sent.append(message.notification_id)
+        return Delivery(f"count-{message.notification_id}")
+
+
+def test_a_worker_whose_lease_ran_out_does_not_send_what_another_worker_claimed(app, clock):
+    admin, desk = api_as(app, "admin"), api_as(app, "front_desk")
+    clinic = set_up_clinic(admin)
+    desk.post("/appointments", json={"patient_id": make_patient(desk), "treatment_type_id": clinic.treatment,
+                                     "start": "2026-06-03T10:00:00-04:00"})
+    slow, fast = Counting(), Counting()
+    with app.app_context():
+        mine = claim_due("slow", lease=LEASE)
+        assert len(mine) == 2  # the confirmation, by SMS and by email
+        clock.advance(minutes=2)  # the slow worker is still busy when its lease runs out
+        # Even before anyone else claims it, a row whose lease ran out is not sent: another
+        # worker may be claiming it at this very moment.
+        assert dispatch(mine[0], "slow", {"sms": slow, "email": slow}, service_clock.now(), LEASE) == "lost"
+        theirs = claim_due("fast", lease=LEASE)
+        assert theirs == mine
+        now = service_clock.now()
+        assert [dispatch(i, "slow", {"sms": slow, "email": slow}, now, LEASE) for i in mine] == ["lost", "lost"]
+        assert [dispatch(i, "fast", {"sms": fast, "email": fast}, now, LEASE) for i in theirs] == ["sent", "sent"]
+    assert slow.sent == [] and sorted(fast.sent) == sorted(mine)
+
+
+def test_a_live_lease_is_renewed_message_by_message_so_no_one_else_can_claim_it(app, clock):
+    admin, desk = api_as(app, "admin"), api_as(app, "front_desk")
+    clinic = set_up_clinic(admin)
+    desk.post("/appointments", json={"patient_id": make_patient(desk), "treatment_type_id": clinic.treatment,
+                                     "start": "2026-06-03T10:00:00-04:00"})
+    with app.app_context():
+        first, second = claim_due("steady", lease=LEASE)
+        clock.advance(seconds=50)  # near the end of the batch's lease, the last message starts
+        channel = Counting()
+        assert dispatch(second, "steady", {"sms": channel, "email": channel}, service_clock.now(),
+                        LEASE) == "sent"
+        clock.advance(seconds=20)  # past the batch's first lease: the unsent one is free again
+        assert claim_due("other", lease=LEASE) == [first]
