@@ -47,7 +47,7 @@ def work_until_empty(database_url: str, sends_file: str, hang_on: int | None = N
     channel = RecordingChannel(sends_file, hang_on)
     with app.app_context():
         idle_rounds = 0
-        while idle_rounds < 3:  # a few empty rounds: others' leases may still run out
+        while idle_rounds < 5:  # a few empty rounds: others' leases (3 s) may still run out
             outcomes = run_once(f"w{os.getpid()}", {"sms": channel, "email": channel},
                                 batch=25, lease=SHORT_LEASE)
             idle_rounds = 0 if outcomes else idle_rounds + 1
