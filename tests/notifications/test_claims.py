@@ -53,3 +53,23 @@ def test_a_live_lease_is_renewed_message_by_message_so_no_one_else_can_claim_it(
                         LEASE) == "sent"
         clock.advance(seconds=20)  # past the batch's first lease: the unsent one is free again
         assert claim_due("other", lease=LEASE) == [first]
+
+
+def test_a_message_that_breaks_is_logged_by_type_and_place_never_by_its_words(app, caplog):
+    from notifications.worker import run_once
+    from scheduler.logs import JsonFormatter
+
+    class Broken:
+        def send(self, message):
+            raise RuntimeError(f"could not reach {message.to}")  # a message quoting the phone
+
+    admin, desk = api_as(app, "admin"), api_as(app, "front_desk")
+    clinic = set_up_clinic(admin)
+    desk.post("/appointments", json={"patient_id": make_patient(desk, phone="+16175550188"),
+                                     "treatment_type_id": clinic.treatment,
+                                     "start": "2026-06-03T10:00:00-04:00"})
+    with app.app_context():
+        assert run_once("w1", {"sms": Broken(), "email": Broken()}) == {"error": 2}
+    logged = "\n".join(JsonFormatter().format(r) for r in caplog.records)
+    assert "RuntimeError at" in logged
+    assert "5550188" not in logged
