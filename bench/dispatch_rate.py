@@ -16,14 +16,14 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from flask_migrate import upgrade
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from config import TestingConfig
 from notifications.models import Notification
 from notifications.worker import run_once
 from scheduler import create_app
 from scheduler.extensions import db
-from tests.factories import api_as, make_patient, set_up_clinic
+from tests.factories import add_due_reminders, api_as, make_patient, set_up_clinic
 from tests.notifications.standins import TwilioStandIn
 
 from .plan_course import ThrowawayDatabase, machine
@@ -38,12 +38,7 @@ def seed(app, messages: int) -> None:
     booked = desk.post("/appointments", json={"patient_id": patient, "treatment_type_id": clinic.treatment,
                                               "start": "2026-06-04T10:00:00-04:00"})
     assert booked.status_code == 201, booked.json
-    with app.app_context():
-        db.session.execute(insert(Notification), [{
-            "appointment_id": booked.json["id"], "patient_id": patient, "channel": "sms",
-            "purpose": "reminder", "rule_minutes": 1440, "due_at": NOW, "status": "pending",
-            "attempts": 0, "created_at": NOW, "updated_at": NOW} for _ in range(messages)])
-        db.session.commit()
+    add_due_reminders(app, booked.json, messages, NOW)
 
 
 def measure(kind: str, messages: int) -> dict:

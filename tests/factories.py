@@ -101,3 +101,20 @@ def book_session(api: Api, patient_id: int, treatment_type_id: int, start: str, 
     """POST /appointments for one session; the caller checks the answer."""
     return api.post("/appointments", json={"patient_id": patient_id, "treatment_type_id": treatment_type_id,
                                            "start": start, **fields})
+
+
+def add_due_reminders(app: Flask, appointment: dict, count: int, due_at) -> list[int]:
+    """`count` SMS reminders about one booked session, all due at `due_at`: a full outbox for
+    worker and load tests. Their ids."""
+    from sqlalchemy import insert
+
+    from notifications.models import Notification
+
+    rows = [{"appointment_id": appointment["id"], "patient_id": appointment["patient_id"],
+             "channel": "sms", "purpose": "reminder", "rule_minutes": 1440, "due_at": due_at,
+             "status": "pending", "attempts": 0, "created_at": due_at, "updated_at": due_at}
+            for _ in range(count)]
+    with app.app_context():
+        ids = list(db.session.scalars(insert(Notification).returning(Notification.id), rows))
+        db.session.commit()
+    return ids

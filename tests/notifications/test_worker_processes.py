@@ -11,11 +11,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from notifications.models import Notification
 from scheduler.extensions import db
-from tests.factories import api_as, make_patient, set_up_clinic
+from tests.factories import add_due_reminders, api_as, make_patient, set_up_clinic
 
 DUE = 1000
 SHORT_LEASE = timedelta(seconds=3)
@@ -62,20 +62,11 @@ def fill_outbox(app) -> list[int]:
     admin.put("/clinic", json={"quiet_hours": None})  # the real clock may be anywhere in the day
     patient = make_patient(desk)
     now = datetime.now(timezone.utc)
-    start = (now + timedelta(days=3)).astimezone(timezone(timedelta(hours=-4)))
     booked = desk.post("/appointments", json={
         "patient_id": patient, "treatment_type_id": clinic.treatment,
         "start": _next_bookable(desk, clinic.treatment, now + timedelta(days=2))})
     assert booked.status_code == 201, booked.json
-    with app.app_context():
-        db.session.execute(insert(Notification), [{
-            "appointment_id": booked.json["id"], "patient_id": patient, "channel": "sms",
-            "purpose": "reminder", "rule_minutes": 1440, "due_at": now, "status": "pending",
-            "attempts": 0, "created_at": now, "updated_at": now} for _ in range(DUE)])
-        db.session.commit()
-        return list(db.session.scalars(select(Notification.id).where(
-            Notification.status == "pending", Notification.purpose == "reminder",
-            Notification.rule_minutes == 1440, Notification.due_at == now)))
+    return add_due_reminders(app, booked.json, DUE, now)
 
 
 def _next_bookable(desk, treatment, after: datetime) -> str:
