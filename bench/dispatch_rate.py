@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from flask_migrate import upgrade
 from sqlalchemy import func, select

@@ -6,10 +6,12 @@ treatment type's own name and preparation text go only into email.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -37,13 +39,24 @@ class Rendered:
     subject: str | None = None
 
 
-def render(facts: MessageFacts, templates: Path = TEMPLATES) -> Rendered:
-    env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined,
-                      keep_trailing_newline=False, autoescape=False)
+def templates() -> Environment:
+    """The message templates: NOTIFICATION_TEMPLATES when set (a copy staff edit), else ours."""
+    return _environment(str(current_app.config.get("NOTIFICATION_TEMPLATES") or TEMPLATES))
+
+
+@lru_cache(maxsize=4)
+def _environment(folder: str) -> Environment:
+    # Kept, not rebuilt per message: the loader still notices a template staff have edited.
+    return Environment(loader=FileSystemLoader(folder), undefined=StrictUndefined,
+                       autoescape=False, auto_reload=True)
+
+
+def render(facts: MessageFacts) -> Rendered:
+    env = templates()
     context = _context(facts)
     if facts.channel == "sms":
         return Rendered(env.get_template(f"{facts.purpose}.sms.txt").render(context).strip())
-    subject = env.from_string(_subjects(templates)[facts.purpose]).render(context)
+    subject = env.from_string(_subjects(env)[facts.purpose]).render(context)
     return Rendered(env.get_template("email.txt").render(context).strip() + "\n", subject)
 
 
@@ -69,6 +82,7 @@ def _context(facts: MessageFacts) -> dict:
     }
 
 
-def _subjects(templates: Path) -> dict[str, str]:
-    lines = (templates / "subjects.txt").read_text().splitlines()
+def _subjects(env: Environment) -> dict[str, str]:
+    source, _, _ = env.loader.get_source(env, "subjects.txt")
+    lines = source.splitlines()
     return dict(line.split("=", 1) for line in lines if "=" in line)

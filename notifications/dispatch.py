@@ -131,7 +131,7 @@ def _message(note, appointment, patient, clinic, now) -> Outgoing:
         clinic_phone=clinic.phone or "", session_starts=tuple(a.start_at for a in sessions),
         preparation=treatment.preparation if treatment else "",
         link=_patient_link(note, appointment))
-    rendered = content.render(facts, current_app.config.get("NOTIFICATION_TEMPLATES", content.TEMPLATES))
+    rendered = content.render(facts)
     to = patient.phone if note.channel == "sms" else patient.email
     invite = calendar_invite.attachment_for(note, _invited(note, appointment, sessions), patient,
                                             clinic, current_app.config, now)

@@ -12,9 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Sequence
 
-import phonenumbers
-from flask import current_app
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -22,6 +19,7 @@ from scheduler.engine import appointment_status as status
 from scheduler.extensions import db
 from scheduler.models import Appointment, Clinic, Patient
 from scheduler.models.clinic import DEFAULT_CRISIS_TEXT
+from scheduler.phones import to_e164
 from scheduler.services import audit
 
 from . import alerts, checkins, content, replies
@@ -82,13 +80,9 @@ def receive(message_sid: str, from_phone: str, body: str, now: datetime) -> str 
 
 def _sender(raw: str) -> Sender:
     raw = _CONTROL.sub("", raw)[:40]
-    try:
-        number = phonenumbers.parse(raw, current_app.config["DEFAULT_PHONE_REGION"])
-    except phonenumbers.NumberParseException:
+    phone = to_e164(raw)
+    if phone is None:
         return Sender(raw, ())
-    if not phonenumbers.is_valid_number(number):
-        return Sender(raw, ())
-    phone = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     patients = db.session.scalars(select(Patient).where(Patient.phone == phone).order_by(Patient.id))
     return Sender(phone, tuple(patients))
 
@@ -208,12 +202,10 @@ def _answer_stranger(reading: replies.Reading, message: InboundMessage, clinic: 
 
 def _say(name: str, clinic: Clinic | None, **facts) -> str:
     """A reply from its template (templates/reply_<name>.sms.txt, which staff may edit)."""
-    env = Environment(loader=FileSystemLoader(str(content.TEMPLATES)), undefined=StrictUndefined,
-                      autoescape=False)
     context = {
         "clinic": (clinic.sms_name or clinic.name) if clinic else "The clinic",
         "clinic_phone": (clinic.phone if clinic else None) or "the clinic",
         "crisis_text": (clinic.crisis_text if clinic else None) or DEFAULT_CRISIS_TEXT,
         **facts,
     }
-    return env.get_template(f"reply_{name}.sms.txt").render(context).strip()
+    return content.templates().get_template(f"reply_{name}.sms.txt").render(context).strip()

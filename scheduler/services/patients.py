@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import phonenumbers
-from flask import current_app
 from sqlalchemy import Select, func, or_, select
 
 from .. import clock
 from ..extensions import db
 from ..models import Patient
+from ..phones import to_e164
 from . import audit
 from .clinic import get_clinic
 from .errors import NotFound
@@ -52,18 +51,10 @@ def search_patients(text: str) -> Select:
     like = f"%{_escape_like(text.lower())}%"
     full_name = func.lower(Patient.first_name + " " + Patient.last_name)
     conditions = [full_name.like(like, escape="\\"), func.lower(Patient.last_name).like(like, escape="\\")]
-    phone = _as_e164(text)
+    phone = to_e164(text)
     if phone:
         conditions.append(Patient.phone == phone)
     return query.where(or_(*conditions))
-
-
-def _as_e164(text: str) -> str | None:
-    try:
-        number = phonenumbers.parse(text, current_app.config["DEFAULT_PHONE_REGION"])
-    except phonenumbers.NumberParseException:
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _escape_like(text: str) -> str:

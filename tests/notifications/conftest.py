@@ -10,6 +10,7 @@ from tests.conftest import _make_app
 from tests.factories import api_as, set_up_clinic
 
 from .standins import SmtpStandIn, TwilioStandIn
+from .texting import Ward
 
 SENDER_NUMBER = "+15005550006"  # Twilio's magic test sender
 CLINIC_EMAIL = "Test Clinic <bookings@test.clinic>"
@@ -55,3 +56,9 @@ def clinic(wired_app):
 @pytest.fixture
 def desk(wired_app):
     return api_as(wired_app, "front_desk")
+
+
+@pytest.fixture
+def ward(app, clock):
+    """A clinic's day for the texting tests (see texting.Ward), on the console channels."""
+    return Ward(app, clock)

@@ -2,7 +2,6 @@
 once; one nobody acknowledges in time is emailed to on-call, once."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from notifications import escalation
@@ -11,12 +10,7 @@ from notifications.channels import Delivery, TransientFailure
 from scheduler.extensions import db
 from scheduler.models import AuditEvent
 
-from .texting import Ward, answer, at, text
-
-
-@pytest.fixture
-def ward(app, clock):
-    return Ward(app, clock)
+from .texting import answer, at, text
 
 
 def alerts(ward, api=None, **query):

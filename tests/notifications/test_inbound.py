@@ -15,11 +15,6 @@ from .texting import (AUTH_TOKEN, PUBLIC_BASE_URL, Ward, answer, at, database_ro
                       signed_post, status_callback, text)
 
 
-@pytest.fixture
-def ward(app, clock):
-    return Ward(app, clock)
-
-
 def inbound(ward, **query):
     return ward.listing("/inbound-messages", ward.desk, **query)
 

@@ -11,9 +11,9 @@ import zoneinfo
 from datetime import datetime, timezone
 from functools import lru_cache
 
-import phonenumbers
-from flask import current_app
 from marshmallow import ValidationError, fields, validate
+
+from ...phones import to_e164
 
 MAX_ID = 2**31 - 1
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
@@ -81,16 +81,10 @@ class Phone(fields.String):
     """A phone number, normalized to E.164 (numbers without +country are read in the default region)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
-        if len(text) > 40:
+        phone = to_e164(super()._deserialize(value, attr, data, **kwargs))
+        if phone is None:
             raise ValidationError("is not a valid phone number")
-        try:
-            number = phonenumbers.parse(text, current_app.config["DEFAULT_PHONE_REGION"])
-        except phonenumbers.NumberParseException:
-            raise ValidationError("is not a valid phone number") from None
-        if not phonenumbers.is_valid_number(number):
-            raise ValidationError("is not a valid phone number")
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return phone
 
 
 @lru_cache(maxsize=1)
