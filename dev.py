@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -76,8 +77,27 @@ def run() -> None:
     sys.exit(web.returncode if web else 0)
 
 
+def ensure_chromium() -> None:
+    """The browser tests drive Debian's Chromium. Install it when missing and we may (root with
+    apt-get); otherwise say what is needed: those tests then fail, they never skip."""
+    browser = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if Path(browser).exists():
+        return
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        print("Installing Debian's chromium for the browser tests ...", flush=True)
+        quiet = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        install = ["apt-get", "install", "-y", "-q", "chromium"]
+        if subprocess.run(install, env=quiet, stdout=subprocess.DEVNULL).returncode:
+            subprocess.run(["apt-get", "update", "-q"], env=quiet, stdout=subprocess.DEVNULL)
+            subprocess.run(install, env=quiet, stdout=subprocess.DEVNULL)
+    if not Path(browser).exists():
+        print(f"Chromium is not at {browser}: install it (Debian: apt-get install chromium) or set "
+              "CHROMIUM_PATH; the browser tests will fail without it.", file=sys.stderr, flush=True)
+
+
 def test(pytest_args: list[str]) -> None:
     ensure_environment("requirements-dev.txt")
+    ensure_chromium()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run([str(PYTHON), "-m", "pytest", *pytest_args], cwd=ROOT, env=env)
     sys.exit(result.returncode)  # pytest's 5 (no tests ran) fails too, on purpose

@@ -90,6 +90,15 @@ class Config:
         },
     }
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # The staff web pages: a signed session cookie that holds a sign-in token (revoked on
+    # sign-out, expiring with TOKEN_TTL_HOURS), sent only over HTTPS when the service is.
+    SESSION_COOKIE_NAME = "clinic_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = PUBLIC_BASE_URL.startswith("https://")
+    WTF_CSRF_CHECK_DEFAULT = False  # the web blueprints call csrf.protect() themselves
+    WTF_CSRF_TIME_LIMIT = None  # a form's token lives as long as the sign-in does
     JSON_SORT_KEYS = False
 
 

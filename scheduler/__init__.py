@@ -13,7 +13,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     """Build the app. Tests pass TestingConfig and overrides such as SQLALCHEMY_DATABASE_URI."""
     # Imported here, not at the top: the models (and the notifications package's, which import
     # scheduler.extensions) must be importable without pulling in every blueprint first.
-    from . import api, cli, ops
+    from . import api, cli, ops, web
     import notifications.models  # noqa: F401  (its tables share this metadata and migrations)
     from notifications import patient_page, webhooks
 
@@ -33,6 +33,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     api.init_app(app)
     webhooks.init_app(app)  # Twilio's, outside /api/v1: signed by Twilio, not bearer tokens
     patient_page.init_app(app)  # the patient's emailed link: signed, no sign-in
+    web.init_app(app)  # the staff pages: session cookie and CSRF, same services and roles
     ops.init_app(app)
     cli.init_app(app)
     return app

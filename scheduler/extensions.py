@@ -2,6 +2,7 @@
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -23,6 +24,9 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 api = Api()
+# Checked only by the staff web pages (see scheduler.web): the API uses bearer tokens, the
+# webhooks Twilio's signature, and neither reads the session cookie.
+csrf = CSRFProtect()
 
 
 def serialize_sqlite_writes(engine: Engine) -> None:

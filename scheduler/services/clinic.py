@@ -4,7 +4,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+
+from notifications.discretion import sms_wording_problems
 
 from .. import clock
 from ..engine.appointment_status import HOLDING
@@ -41,6 +43,7 @@ def update_clinic(changes: dict[str, Any]) -> Clinic:
                         quiet_hours={"start": "21:00", "end": "08:00"},
                         alert_score_at_or_below=3, escalation_minutes=60)
         db.session.add(clinic)
+    _refuse_telltale_texts(clinic, changes)
     moved_zone = "timezone" in changes and changes["timezone"] != clinic.timezone
     for field, value in changes.items():
         setattr(clinic, field, value)
@@ -49,6 +52,16 @@ def update_clinic(changes: dict[str, Any]) -> Clinic:
     audit.record("clinic.update", "clinic", 1, fields=sorted(changes))
     db.session.commit()
     return clinic
+
+
+def _refuse_telltale_texts(clinic: Clinic, changes: dict[str, Any]) -> None:
+    """No SMS may say what a patient is treated for, so neither may the settings texts go out in."""
+    after = {field: changes.get(field, getattr(clinic, field, None))
+             for field in ("name", "sms_name", "crisis_text")}
+    problems = sms_wording_problems(**after)
+    if problems:
+        db.session.rollback()  # a first set-up's new row is not kept either
+        raise Invalid(problems)
 
 
 def _redate_upcoming_sessions(clinic: Clinic) -> None:
@@ -103,5 +116,46 @@ def _create_named(thing, object_type: str):
     db.session.add(thing)
     db.session.flush()
     audit.record(f"{object_type}.create", object_type, thing.id)
+    db.session.commit()
+    return thing
+
+
+# --- Editing chairs and treatment types (the admin pages) ---------------------------------
+
+def get_chair(chair_id: int, field: str | None = None) -> Chair:
+    found = db.session.get(Chair, chair_id)
+    if found is None:
+        raise NotFound("chair", field)
+    return found
+
+
+def update_chair(chair_id: int, **changes: Any) -> Chair:
+    """Rename a chair or take it in or out of use. Sessions already booked in a chair taken
+    out of use stay booked (the schedule still shows them); only new bookings avoid it."""
+    return _update_named(get_chair(chair_id), "chair", changes)
+
+
+def update_treatment_type(type_id: int, **changes: Any) -> TreatmentType:
+    """Change a treatment type. Sessions already booked keep the times they were booked with;
+    the new duration and buffer apply to bookings made from now on."""
+    return _update_named(get_treatment_type(type_id), "treatment_type", changes)
+
+
+def upcoming_sessions_in_chair(chair_id: int) -> int:
+    """How many sessions still to come hold this chair: the front desk may want to move them."""
+    return db.session.scalar(select(func.count(Appointment.id)).where(
+        Appointment.chair_id == chair_id, Appointment.status.in_(HOLDING),
+        Appointment.start_at > clock.now())) or 0
+
+
+def _update_named(thing, object_type: str, changes: dict[str, Any]):
+    model = type(thing)
+    name = changes.get("name")
+    if name is not None and db.session.scalar(
+            select(model.id).where(model.name == name, model.id != thing.id)):
+        raise Conflict(f"a {object_type.replace('_', ' ')} with this name exists", "name")
+    for field, value in changes.items():
+        setattr(thing, field, value)
+    audit.record(f"{object_type}.update", object_type, thing.id, fields=sorted(changes))
     db.session.commit()
     return thing

@@ -20,7 +20,7 @@ from ..extensions import db
 from ..models import ApiToken, StaffUser
 from ..models.staff import ROLES
 from . import audit
-from .errors import Conflict, Unauthorized
+from .errors import Conflict, NotFound, Unauthorized
 
 _hasher = PasswordHasher()
 # Verifying against this keeps a wrong email as slow as a wrong password.
@@ -33,6 +33,7 @@ class Principal:
 
     id: int
     role: str
+    email: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,15 +88,21 @@ def issue_token(user: StaffUser) -> IssuedToken:
     return IssuedToken(raw, user.role, expires_at)
 
 
+def sign_out(raw: str) -> None:
+    """Revoke a token at once (the web pages' sign-out), rather than waiting for it to expire."""
+    db.session.execute(delete(ApiToken).where(ApiToken.token_hash == _digest(raw)))
+    db.session.commit()
+
+
 def principal_for_token(raw: str) -> Principal | None:
     """The staff member a bearer token belongs to, if it is real, unexpired and theirs is active."""
     row = db.session.execute(
-        select(StaffUser.id, StaffUser.role)
+        select(StaffUser.id, StaffUser.role, StaffUser.email)
         .join(ApiToken, ApiToken.staff_id == StaffUser.id)
         .where(ApiToken.token_hash == _digest(raw), ApiToken.expires_at > clock.now(),
                StaffUser.active.is_(True))
     ).first()
-    return Principal(row.id, row.role) if row else None
+    return Principal(row.id, row.role, row.email) if row else None
 
 
 def _password_matches(user: StaffUser | None, password: str) -> bool:
@@ -107,3 +114,51 @@ def _password_matches(user: StaffUser | None, password: str) -> bool:
 
 def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+# --- Managing staff accounts (the admin pages) --------------------------------------------
+
+def list_staff() -> list[StaffUser]:
+    return list(db.session.scalars(select(StaffUser).order_by(StaffUser.email)))
+
+
+def get_staff(staff_id: int) -> StaffUser:
+    found = db.session.get(StaffUser, staff_id)
+    if found is None:
+        raise NotFound("staff account")
+    return found
+
+
+def change_role(staff_id: int, role: str, acting_staff_id: int) -> StaffUser:
+    """Give an account another role; it applies from that person's next page or API call."""
+    if role not in ROLES:
+        raise Conflict(f"role must be one of {', '.join(ROLES)}", "role")
+    user = get_staff(staff_id)
+    if user.role == role:
+        return user
+    _refuse_own_account(user, acting_staff_id, "change your own role")
+    audit.record("staff.change_role", "staff_user", user.id, role=role, previous_role=user.role)
+    user.role = role
+    db.session.commit()
+    return user
+
+
+def set_active(staff_id: int, active: bool, acting_staff_id: int) -> StaffUser:
+    """Deactivate an account (its sign-ins end at once: every token is deleted) or let it
+    sign in again. Accounts are kept, not deleted: the audit trail still names who did what."""
+    user = get_staff(staff_id)
+    if user.active == active:
+        return user
+    _refuse_own_account(user, acting_staff_id, "deactivate your own account")
+    user.active = active
+    if not active:
+        db.session.execute(delete(ApiToken).where(ApiToken.staff_id == user.id))
+    audit.record("staff.reactivate" if active else "staff.deactivate", "staff_user", user.id)
+    db.session.commit()
+    return user
+
+
+def _refuse_own_account(user: StaffUser, acting_staff_id: int, what: str) -> None:
+    # Another admin must do it, so the clinic can never lock out its last admin by a slip.
+    if user.id == acting_staff_id:
+        raise Conflict(f"you may not {what}: ask another admin")

@@ -1,6 +1,8 @@
 """The admin sets the clinic up: settings, chairs, treatment types."""
 from datetime import date
 
+import pytest
+
 from scheduler.extensions import db
 from scheduler.models import Appointment
 from tests.factories import api_as, make_patient, set_up_clinic
@@ -78,3 +80,25 @@ def test_an_induction_whose_gaps_overrun_its_span_is_refused_naming_the_span(app
         assert response.status_code == 422
         assert "max_span_days" in response.json["errors"]["json"]
     assert desk.get("/appointments").json == []
+
+
+@pytest.mark.parametrize("settings, field", [
+    ({"sms_name": "Ketamine Care"}, "sms_name"),
+    ({"name": "North Shore Depression Clinic"}, "name"),
+    ({"crisis_text": "Call us about your esketamine dose"}, "crisis_text"),
+])
+def test_a_setting_sent_by_sms_may_not_name_a_drug_or_diagnosis(app, settings, field):
+    admin = api_as(app, "admin")
+    set_up_clinic(admin)
+    before = admin.get("/clinic").json
+    response = admin.put("/clinic", json=settings)
+    assert response.status_code == 422
+    assert field in response.json["errors"]["json"]
+    assert admin.get("/clinic").json == before
+
+
+def test_a_telling_clinic_name_is_fine_once_texts_go_out_under_a_discreet_sms_name(app):
+    admin = api_as(app, "admin")
+    set_up_clinic(admin)
+    response = admin.put("/clinic", json={"name": "North Shore Ketamine Clinic", "sms_name": "North Shore Health"})
+    assert response.status_code == 200, response.json

@@ -1,0 +1,72 @@
+"""What the booking pages read beside the booking service: the patients and treatment types to
+choose from, the chairs' names, the free slots around a day, and a course plan that honours a
+preferred time of day."""
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+from .. import clock
+from ..engine.courses import course_rule_violation
+from ..engine.preferred_time import honour_preferred_time
+from ..engine.slots import Slot
+from ..extensions import db
+from ..models import Patient, TreatmentType
+from . import booking
+from .booking import CourseRequest
+from .clinic import find_clinic, list_chairs, list_treatment_types, scheduling_rules
+from .errors import NotFound
+from .patients import search_patients
+
+# A select, not a search result page: past this many the desk should type a name to narrow it.
+PATIENT_CHOICES = 100
+# Free slots offered to move a session to: its own day and this many days either side.
+DAYS_AROUND = 2
+
+
+def patients_to_choose(text: str) -> list[Patient]:
+    """Patients whose name or phone matches `text` (all when empty), at most PATIENT_CHOICES."""
+    return list(db.session.scalars(search_patients(text).limit(PATIENT_CHOICES)))
+
+
+def find_patient(patient_id: int) -> Patient | None:
+    return db.session.get(Patient, patient_id)
+
+
+def active_treatment_types() -> list[TreatmentType]:
+    return [treatment for treatment in list_treatment_types() if treatment.active]
+
+
+def chair_names() -> dict[int, str]:
+    return {chair.id: chair.name for chair in list_chairs()}
+
+
+def free_slots_around(treatment_type_id: int, day: date, reach: int = DAYS_AROUND) -> list[Slot]:
+    """Free slots for the treatment from `reach` days before `day` (clinic-local) to `reach`
+    days after. None before the clinic is set up or when the treatment is no longer offered:
+    the page then simply has nothing to offer, rather than failing."""
+    clinic = find_clinic()
+    if clinic is None:
+        return []
+    hours = scheduling_rules(clinic).hours
+    start = hours.day_bounds(day - timedelta(days=reach)).start
+    end = hours.day_bounds(day + timedelta(days=reach)).end
+    if end <= clock.now():
+        return []
+    try:
+        return booking.availability(treatment_type_id, start, end)
+    except NotFound:
+        return []
+
+
+def plan_course(request: CourseRequest, preferred: time | None = None) -> list[Slot]:
+    """The planner's schedule, with each session moved to the preferred time of day on its own
+    day where a chair is free then and the course's rules still hold. Books nothing."""
+    planned = booking.plan(request)
+    if preferred is None:
+        return planned
+    rules = scheduling_rules(find_clinic())
+    free = [slot for day in {rules.hours.local_date(s.start) for s in planned}
+            for slot in free_slots_around(request.treatment_type_id, day, reach=0)]
+    return honour_preferred_time(
+        planned, free, preferred, rules.hours.timezone,
+        lambda starts: course_rule_violation(request.rules, rules, starts) is None)

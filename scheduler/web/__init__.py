@@ -1,0 +1,23 @@
+"""The staff web pages: server-rendered (Jinja), signed in with a session cookie, one blueprint
+per area of the clinic's work. Every page calls the same services as the JSON API and follows
+the same role rules; the API is for integrations, these pages are for the people at the desk.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+from ..extensions import csrf
+from . import admin, booking, home, monitoring, patients, schedule
+from .display import register_filters
+from .pages import link_for, menu_for
+
+BLUEPRINTS = (home.bp, schedule.bp, patients.bp, booking.bp, monitoring.bp, admin.bp)
+
+
+def init_app(app: Flask) -> None:
+    csrf.init_app(app)
+    register_filters(app)
+    app.add_template_global(menu_for)
+    app.add_template_global(link_for)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)

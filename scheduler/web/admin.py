@@ -1,0 +1,282 @@
+"""Admin pages: the clinic's settings, chairs, treatment types and staff accounts.
+
+Input is checked by the JSON API's own schemas, so the page and the API accept the same
+settings; the services make the change and write the audit trail.
+"""
+from __future__ import annotations
+
+import zoneinfo
+from functools import lru_cache
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from marshmallow import Schema, ValidationError, fields, validate
+
+from ..api.schemas.clinic import ChairSchema, ClinicSchema, TreatmentTypeSchema
+from ..api.schemas.fields import Email
+from ..models.clinic import (DEFAULT_CHECKIN_RULES, DEFAULT_CRISIS_TEXT, DEFAULT_OPENING_HOURS,
+                             DEFAULT_REMINDER_RULES)
+from ..models.staff import ADMIN, ROLES
+from ..services import clinic as clinic_service
+from ..services import staff as staff_service
+from ..services.errors import NotFound
+from . import admin_forms
+from .access import current_staff, page_for
+from .forms import FORM, REFUSALS, flatten, refusal, status_of
+from .pages import web_blueprint
+
+bp = web_blueprint("admin", __name__, url_prefix="/admin")
+
+ROLE_NAMES = {"admin": "Admin", "front_desk": "Front desk", "monitoring": "Monitoring"}
+ROLE_OPTIONS = [(role, ROLE_NAMES[role]) for role in ROLES]
+
+
+def _after_change(endpoint: str, note: str, **values):
+    flash(note)
+    return redirect(url_for(endpoint, **values), code=303)
+
+
+def _schema_problems(invalid: ValidationError) -> dict[str, str]:
+    return {name: admin_forms.FRIENDLIER.get(text, text)
+            for name, text in flatten(invalid.messages).items()}
+
+
+def _posted_id(name: str) -> int:
+    """The row a form acts on; a missing or made-up one is simply not found."""
+    value = request.form.get(name, "")
+    if not value.isascii() or not value.isdigit() or len(value) > 9:
+        raise NotFound("row")
+    return int(value)
+
+
+# --- Clinic settings ------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _zone_names() -> list[str]:
+    return sorted(zoneinfo.available_timezones())
+
+
+def _first_settings() -> dict:
+    return admin_forms.default_settings(DEFAULT_CRISIS_TEXT, DEFAULT_OPENING_HOURS,
+                                        DEFAULT_REMINDER_RULES, DEFAULT_CHECKIN_RULES)
+
+
+def _clinic_page(values: dict[str, str], problems: dict[str, str], first_time: bool, status=200):
+    return render_template(
+        "web/admin/clinic.html", title="Clinic settings", v=values, problems=problems,
+        first_time=first_time, layout=admin_forms.layout(values), days=admin_forms.DAY_NAMES,
+        zones=_zone_names(), units=[(u, u) for u in admin_forms.UNITS],
+    ), status
+
+
+@bp.route("/clinic", methods=["GET", "POST"])
+@page_for(ADMIN)
+def clinic():
+    found = clinic_service.find_clinic()
+    if request.method == "GET":
+        settings = ClinicSchema().dump(found) if found else _first_settings()
+        return _clinic_page(admin_forms.form_values(settings), {}, first_time=found is None)
+    entered = request.form.to_dict()
+    settings, problems = _read_clinic_settings(entered)
+    error = None
+    if not problems:
+        try:
+            clinic_service.update_clinic(settings)
+            return _after_change("admin.clinic", "Clinic settings saved.")
+        except REFUSALS as refused:
+            error, problems = refused, refusal(refused)
+    return _clinic_page(entered, problems, first_time=found is None, status=status_of(error))
+
+
+def _read_clinic_settings(entered: dict[str, str]) -> tuple[dict, dict[str, str]]:
+    """The settings through the API's ClinicSchema, and {input name: problem} if any."""
+    posted = admin_forms.settings_from(entered)
+    try:
+        settings = ClinicSchema().load(posted.settings)
+        schema_problems: dict[str, str] = {}
+    except ValidationError as invalid:
+        settings, schema_problems = {}, flatten(invalid.messages)
+    problems = {**admin_forms.place_problems(schema_problems, posted), **posted.problems}
+    return settings, problems
+
+
+# --- Chairs ---------------------------------------------------------------------------------
+
+def _chairs_page(problems=None, entered=None, status=200):
+    chairs = clinic_service.list_chairs()
+    return render_template("web/admin/chairs.html", title="Chairs", chairs=chairs,
+                           problems=problems or {}, entered=entered or {}), status
+
+
+@bp.route("/chairs", methods=["GET", "POST"])
+@page_for(ADMIN)
+def chairs():
+    if request.method == "GET":
+        return _chairs_page()
+    action = request.form.get("action")
+    if action == "add":
+        return _add_chair()
+    chair = clinic_service.get_chair(_posted_id("chair_id"))
+    if action == "rename":
+        return _rename_chair(chair.id)
+    if action in ("deactivate", "activate"):
+        clinic_service.update_chair(chair.id, active=action == "activate")
+        if action == "activate":
+            return _after_change("admin.chairs", f"{chair.name} is open for bookings again.")
+        upcoming = clinic_service.upcoming_sessions_in_chair(chair.id)
+        kept = f" Its {upcoming} upcoming session(s) stay booked: move them from the schedule if needed." \
+            if upcoming else ""
+        return _after_change("admin.chairs", f"{chair.name} takes no new bookings.{kept}")
+    abort(400)
+
+
+def _add_chair():
+    entered = {"name": request.form.get("name", "")}
+    name, problems = _chair_name(entered["name"], "name")
+    if problems:
+        return _chairs_page(problems, entered, 422)
+    try:
+        clinic_service.create_chair(name)
+    except REFUSALS as refused:
+        return _chairs_page(refusal(refused), entered, status_of(refused))
+    return _after_change("admin.chairs", f"{name} added.")
+
+
+def _rename_chair(chair_id: int):
+    field = f"rename.{chair_id}"
+    entered = {field: request.form.get(field, "")}
+    name, problems = _chair_name(entered[field], field)
+    if problems:
+        return _chairs_page(problems, entered, 422)
+    try:
+        clinic_service.update_chair(chair_id, name=name)
+    except REFUSALS as refused:
+        return _chairs_page({field: message for message in refusal(refused).values()},
+                            entered, status_of(refused))
+    return _after_change("admin.chairs", f"Renamed to {name}.")
+
+
+def _chair_name(text: str, field: str) -> tuple[str, dict[str, str]]:
+    if not text.strip():
+        return "", {field: admin_forms.REQUIRED}
+    try:
+        return ChairSchema(only=("name",)).load({"name": text})["name"], {}
+    except ValidationError as invalid:
+        return "", {field: message for message in _schema_problems(invalid).values()}
+
+
+# --- Treatment types ------------------------------------------------------------------------
+
+TREATMENT_FIELDS = ("name", "duration_minutes", "buffer_minutes", "preparation")
+
+
+def _treatment_types_page(editing=None, problems=None, entered=None, status=200):
+    types = clinic_service.list_treatment_types()
+    if entered is None and editing is not None:
+        entered = {name: getattr(editing, name) for name in TREATMENT_FIELDS}
+    return render_template("web/admin/treatment_types.html", title="Treatment types",
+                           types=types, editing=editing, problems=problems or {},
+                           entered=entered or {"buffer_minutes": 0}), status
+
+
+@bp.route("/treatment-types", methods=["GET", "POST"])
+@page_for(ADMIN)
+def treatment_types():
+    if request.method == "GET":
+        edit = request.args.get("edit", "")
+        editing = clinic_service.get_treatment_type(int(edit)) if edit.isdigit() and len(edit) < 10 else None
+        return _treatment_types_page(editing)
+    action = request.form.get("action")
+    if action == "add":
+        return _save_treatment_type(None)
+    treatment = clinic_service.get_treatment_type(_posted_id("type_id"))
+    if action == "edit":
+        return _save_treatment_type(treatment)
+    if action in ("deactivate", "activate"):
+        clinic_service.update_treatment_type(treatment.id, active=action == "activate")
+        note = "may be booked again" if action == "activate" else \
+            "can no longer be booked; sessions already booked stay"
+        return _after_change("admin.treatment_types", f"{treatment.name} {note}.")
+    abort(400)
+
+
+def _save_treatment_type(treatment):
+    entered = {name: request.form.get(name, "") for name in TREATMENT_FIELDS}
+    problems: dict[str, str] = {}
+    raw = {name: number for name in ("duration_minutes", "buffer_minutes")
+           if (number := admin_forms.whole_number(entered, name, problems, "minutes")) is not None}
+    raw.update({name: entered[name] for name in ("name", "preparation") if entered[name].strip()})
+    try:
+        fields_ = TreatmentTypeSchema(only=TREATMENT_FIELDS).load(raw)
+    except ValidationError as invalid:
+        problems = {**_schema_problems(invalid), **problems}
+    if problems:
+        return _treatment_types_page(treatment, problems, entered, 422)
+    try:
+        if treatment is None:
+            saved = clinic_service.create_treatment_type(**fields_)
+        else:
+            saved = clinic_service.update_treatment_type(treatment.id, **fields_)
+    except REFUSALS as refused:
+        return _treatment_types_page(treatment, refusal(refused), entered, status_of(refused))
+    return _after_change("admin.treatment_types", f"{saved.name} saved.")
+
+
+# --- Staff accounts -------------------------------------------------------------------------
+
+class NewStaffSchema(Schema):
+    """A new staff account as the form gives it (the JSON API has no staff endpoint)."""
+
+    email = Email(required=True, validate=validate.Length(max=254))
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    password = fields.String(required=True, validate=validate.Length(
+        10, 1024, error="Must have at least 10 characters."))
+
+
+def _staff_page(problems=None, entered=None, status=200):
+    return render_template("web/admin/staff.html", title="Staff", accounts=staff_service.list_staff(),
+                           me=current_staff(), roles=ROLE_OPTIONS, role_names=ROLE_NAMES,
+                           problems=problems or {}, entered=entered or {}), status
+
+
+@bp.route("/staff", methods=["GET", "POST"])
+@page_for(ADMIN)
+def staff():
+    if request.method == "GET":
+        return _staff_page()
+    action = request.form.get("action")
+    if action == "create":
+        return _create_staff()
+    account = staff_service.get_staff(_posted_id("staff_id"))
+    me = current_staff()
+    field = f"role.{account.id}" if action == "role" else FORM
+    try:
+        if action == "role":
+            role = request.form.get(field, "")
+            staff_service.change_role(account.id, role, me.id)
+            return _after_change("admin.staff", f"{account.email} is now {ROLE_NAMES[role]}.")
+        if action in ("deactivate", "reactivate"):
+            staff_service.set_active(account.id, action == "reactivate", me.id)
+            note = "may sign in again" if action == "reactivate" else "is deactivated and signed out"
+            return _after_change("admin.staff", f"{account.email} {note}.")
+    except REFUSALS as refused:
+        problems = {field: message for message in refusal(refused).values()}
+        return _staff_page(problems, {field: request.form.get(field, "")}, status_of(refused))
+    abort(400)
+
+
+def _create_staff():
+    entered = {name: request.form.get(name, "") for name in ("email", "role", "password")}
+    raw = {name: value for name, value in entered.items() if value.strip()}
+    try:
+        account = NewStaffSchema().load(raw)
+    except ValidationError as invalid:
+        return _staff_page(_schema_problems(invalid), _without_password(entered), 422)
+    try:
+        staff_service.create_staff(account["email"], account["password"], account["role"])
+    except REFUSALS as refused:
+        return _staff_page(refusal(refused), _without_password(entered), status_of(refused))
+    return _after_change("admin.staff", f"Account for {account['email'].lower()} created.")
+
+
+def _without_password(entered: dict[str, str]) -> dict[str, str]:
+    return {**entered, "password": ""}  # never sent back into the page

@@ -1,0 +1,45 @@
+"""Signing in and out, the home page that sends each role to its own first page, and the
+stylesheet and script every page loads (served here: no CDN)."""
+from __future__ import annotations
+
+from flask import redirect, render_template, request, session, url_for
+
+from ..services import staff
+from ..services.errors import Unauthorized
+from .access import SESSION_KEY, current_staff, safe_next
+from .pages import HOME, web_blueprint
+
+bp = web_blueprint("web", __name__, static_folder="static", static_url_path="/assets")
+
+
+@bp.get("/")
+def home():
+    principal = current_staff()
+    if principal is None:
+        return redirect(url_for(".sign_in"))
+    return redirect(url_for(HOME[principal.role]))
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    next_page = safe_next(request.values.get("next"))
+    if request.method == "GET":
+        return render_template("web/sign_in.html", email="", next=next_page)
+    email = request.form.get("email", "")[:254]
+    try:
+        issued = staff.sign_in(email, request.form.get("password", "")[:1024])
+    except Unauthorized:
+        return render_template("web/sign_in.html", email=email, next=next_page,
+                               problem="Wrong email or password."), 401
+    session.clear()  # a fresh session on sign-in: no fixation of an earlier one
+    session[SESSION_KEY] = issued.token
+    return redirect(next_page or url_for(HOME[issued.role]))
+
+
+@bp.post("/sign-out")
+def sign_out():
+    token = session.pop(SESSION_KEY, None)
+    if isinstance(token, str) and token:
+        staff.sign_out(token)
+    session.clear()
+    return redirect(url_for(".sign_in"))

@@ -1,0 +1,111 @@
+"""Monitoring pages: open alerts, a patient's check-in scores over time, today's clinic, and
+messages that failed to arrive.
+
+The same role rule as the API's check-ins and alerts (CLINICAL: admin and monitoring) for every
+page here, since each shows what patients told the clinic or how to reach them about it.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import flash, redirect, render_template, request, url_for
+
+from notifications import alerts as alert_service, monitoring_views
+from notifications.api import AcknowledgeSchema
+
+from .. import clock
+from ..api.access import CLINICAL
+from ..extensions import db
+from ..services.clinic import find_clinic
+from ..services.errors import Conflict
+from ..services.patients import get_patient
+from ..services.today import clinic_day
+from . import forms
+from .access import page_for
+from .display import clinic_time, clinic_zone
+from .pages import web_blueprint
+from .score_chart import Answer, score_chart
+
+bp = web_blueprint("monitoring", __name__, url_prefix="/monitoring")
+
+FOLLOW_UP_DAYS = 14  # older failures have been dealt with or are past helping
+
+
+@bp.get("/alerts")
+@page_for(*CLINICAL)
+def alerts():
+    return _alerts_page()
+
+
+@bp.post("/alerts/<id:alert_id>/acknowledge")
+@page_for(*CLINICAL)
+def acknowledge(alert_id: int):
+    data, problems = forms.read(AcknowledgeSchema(), request.form)
+    if problems:
+        return _alerts_page(_note_problems(alert_id, problems),
+                            {alert_id: request.form.get("note", "")}), 422
+    try:
+        alert_service.acknowledge(alert_id, data["note"])
+    except Conflict:
+        db.session.rollback()  # let go of the alert's row lock; nothing changed
+        return _alerts_page({forms.FORM: _already_acknowledged(alert_id)}), 409
+    flash("Alert acknowledged.")
+    return redirect(url_for(".alerts"), 303)
+
+
+def _alerts_page(problems: dict[str, str] | None = None, entered: dict[int, str] | None = None):
+    return render_template("web/monitoring/alerts.html", open_alerts=monitoring_views.open_alerts(),
+                           acknowledged=monitoring_views.recently_acknowledged(),
+                           problems=problems or {}, entered=entered or {})
+
+
+def _note_problems(alert_id: int, problems: dict[str, str]) -> dict[str, str]:
+    """Keyed by the alert, since every open alert on the page has a note field of its own."""
+    shown = {}
+    for field, text in problems.items():
+        if field == "note":
+            shown[f"note-{alert_id}"] = f"Note: {text}"
+        else:  # only a crafted post has other fields
+            shown[forms.FORM] = f"{field}: {text}"
+    return shown
+
+
+def _already_acknowledged(alert_id: int) -> str:
+    view = monitoring_views.alert_view(alert_id)
+    if view is None or view.alert.acknowledged_at is None:
+        return "This alert is already acknowledged; nothing was changed."
+    return (f"This alert was already acknowledged by {view.acknowledged_by or 'someone'} on "
+            f"{clinic_time(view.alert.acknowledged_at)}; nothing was changed.")
+
+
+@bp.get("/patients/<id:patient_id>/check-ins")
+@page_for(*CLINICAL)
+def checkins(patient_id: int):
+    patient = get_patient(patient_id)  # NotFound: the 404 page
+    history = monitoring_views.checkin_history(patient_id)
+    clinic = find_clinic()
+    zone = clinic_zone()
+    # A score's place in time is when the patient gave it; unanswered check-ins have none.
+    answers = [Answer(c.responded_at, c.score) for c in history.checkins if c.responded_at]
+    chart = score_chart(answers, [s.start_at for s in history.sessions],
+                        clinic.alert_score_at_or_below if clinic else None, zone,
+                        clock.now().astimezone(zone).date())
+    return render_template("web/monitoring/checkins.html", patient=patient, history=history,
+                           chart=chart, threshold=clinic.alert_score_at_or_below if clinic else None)
+
+
+@bp.get("/today")
+@page_for(*CLINICAL)
+def today():
+    now = clock.now()
+    day = now.astimezone(clinic_zone()).date()
+    return render_template("web/monitoring/today.html", day=day, now=now,
+                           chairs=clinic_day(day, clinic_zone()))
+
+
+@bp.get("/failed-messages")
+@page_for(*CLINICAL)
+def failed_messages():
+    since = clock.now() - timedelta(days=FOLLOW_UP_DAYS)
+    return render_template("web/monitoring/failed_messages.html", days=FOLLOW_UP_DAYS,
+                           messages=monitoring_views.messages_to_follow_up(since))

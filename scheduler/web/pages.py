@@ -1,0 +1,89 @@
+"""What every web blueprint shares: CSRF on each POST, HTML error pages, and the navigation."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+
+from ..extensions import csrf
+from ..models.staff import ADMIN, FRONT_DESK, MONITORING
+from ..services.errors import NotFound
+from .access import current_staff
+
+# Every page a role may open, in the order the menu shows them. Which roles see an entry comes
+# from the view's own @page_for, so the menu and the 403 can never disagree.
+NAVIGATION = (
+    ("schedule.schedule", "Schedule"),
+    ("patient_pages.patients", "Patients"),
+    ("booking_pages.new_course", "Book a course"),
+    ("patient_pages.maintenance_due", "Due for maintenance"),
+    ("monitoring.alerts", "Alerts"),
+    ("monitoring.today", "Today in the clinic"),
+    ("monitoring.failed_messages", "Failed messages"),
+    ("admin.clinic", "Clinic settings"),
+    ("admin.chairs", "Chairs"),
+    ("admin.treatment_types", "Treatment types"),
+    ("admin.staff", "Staff"),
+)
+HOME = {FRONT_DESK: "schedule.schedule", MONITORING: "monitoring.alerts", ADMIN: "schedule.schedule"}
+
+
+def web_blueprint(name: str, import_name: str, **options) -> Blueprint:
+    bp = Blueprint(name, import_name, template_folder="templates", **options)
+    bp.before_request(_check_csrf)
+    bp.after_request(_page_headers)
+    bp.register_error_handler(CSRFError, _form_expired)
+    bp.register_error_handler(NotFound, _not_found)
+    bp.register_error_handler(403, _forbidden)
+    bp.register_error_handler(404, _not_found)
+    return bp
+
+
+def menu_for(role: str | None) -> list[tuple[str, str]]:
+    """(endpoint, label) of every page this role may open; pages not built yet are left out."""
+    views = current_app.view_functions
+    return [(endpoint, label) for endpoint, label in NAVIGATION
+            if endpoint in views and role in getattr(views[endpoint], "allowed_roles", ())]
+
+
+def link_for(endpoint: str, **values) -> str | None:
+    """The page's address if the signed-in role may open it, else None: pages link only to
+    what the reader may see, by the same rule as the menu."""
+    view = current_app.view_functions.get(endpoint)
+    staff = current_staff()
+    if view is None or staff is None or staff.role not in getattr(view, "allowed_roles", ()):
+        return None
+    return url_for(endpoint, **values)
+
+
+def _check_csrf():
+    if request.method == "POST":
+        csrf.protect()
+
+
+def _page_headers(response):
+    # Everything the pages load comes from this application: clinic networks block CDNs, and
+    # a strict policy keeps injected markup from running script or phoning home.
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if current_staff() is not None:
+        response.headers.setdefault("Cache-Control", "no-store")  # patient data: not on disk
+    return response
+
+
+def _form_expired(_error):
+    return render_template("web/problem.html", title="The form has expired",
+                           text="Please go back, reload the page and try again."), 400
+
+
+def _forbidden(_error):
+    return render_template("web/problem.html", title="Not for your role",
+                           text="Your account's role may not open this page."), 403
+
+
+def _not_found(_error):
+    return render_template("web/problem.html", title="Not found",
+                           text="There is nothing here. It may have been removed."), 404

@@ -1,0 +1,150 @@
+"""Patients: search, a new patient's form (and the same form to edit one), a patient's page,
+and who is due for maintenance."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import Select
+from werkzeug.datastructures import MultiDict
+
+from .. import clock
+from ..api.access import ALL_STAFF, BOOKERS, CLINICAL
+from ..api.schemas.patients import PatientQuerySchema, PatientSchema
+from ..extensions import db
+from ..services import maintenance, patient_views
+from ..services.clinic import find_clinic, list_chairs, list_treatment_types
+from ..services.patients import create_patient, get_patient, search_patients, update_patient
+from notifications.checkins import list_checkins
+from . import forms
+from .access import current_staff, page_for
+from .display import clinic_zone
+from .pages import web_blueprint
+
+bp = web_blueprint("patient_pages", __name__)
+
+PAGE_SIZE = 50  # a screenful to scan; past that, a narrower search is quicker than paging
+HISTORY_SIZE = 200  # the latest messages, replies and check-ins on a patient's page
+LAST_PAGE = 10_000  # keeps a typed ?page= inside SQL's integers
+CONSENTS = ("sms_opt_in", "email_opt_in")
+FIELDS = ("first_name", "last_name", "phone", "email", "timezone") + CONSENTS
+LABELS = {"first_name": "First name", "last_name": "Last name", "phone": "Mobile phone",
+          "email": "Email", "timezone": "Time zone", "sms_opt_in": "Agrees to text messages",
+          "email_opt_in": "Agrees to email", "q": "Name or phone"}
+
+
+@bp.get("/patients")
+@page_for(*ALL_STAFF)
+def patients():
+    """Search by name or phone; with nothing typed, the patients added most recently."""
+    page = _page_number()
+    query, problems = forms.read(PatientQuerySchema(), MultiDict({"q": request.args.get("q", "")}))
+    if problems:
+        return render_template("web/patient_pages/patients.html", q=request.args.get("q", ""),
+                               found=[], more=False, page=page, problems=problems,
+                               summary=_labelled(problems)), 422
+    listing = search_patients(query["q"]) if query["q"] else patient_views.recently_added_patients()
+    found, more = _slice(listing, page)
+    return render_template("web/patient_pages/patients.html", q=query["q"], found=found, more=more,
+                           page=page, problems={}, summary={})
+
+
+@bp.route("/patients/new", methods=["GET", "POST"])
+@page_for(*BOOKERS)
+def new_patient():
+    if request.method == "GET":
+        clinic = find_clinic()
+        values = {"timezone": clinic.timezone if clinic else ""}
+        return _patient_form(None, values, {})
+    fields, problems = forms.read(PatientSchema(), request.form, booleans=CONSENTS)
+    if problems:
+        return _patient_form(None, request.form, problems, 422)
+    try:
+        patient = create_patient(fields)
+    except forms.REFUSALS as error:
+        return _patient_form(None, request.form, forms.refusal(error), forms.status_of(error))
+    # The flash rides in the session cookie, so it names no one; the page it leads to does.
+    flash("Patient added.")
+    return redirect(url_for(".patient", patient_id=patient.id), 303)
+
+
+@bp.route("/patients/<id:patient_id>/edit", methods=["GET", "POST"])
+@page_for(*BOOKERS)
+def edit_patient(patient_id: int):
+    patient = get_patient(patient_id)
+    if request.method == "GET":
+        return _patient_form(patient, {name: getattr(patient, name) for name in FIELDS}, {})
+    # The form posts every field, so it is read whole through the create schema: an emptied
+    # name is refused and an emptied phone or email is removed. (The PATCH schema, partial, would
+    # quietly keep both, since empty boxes are left out.) An emptied time zone keeps the old one.
+    fields, problems = forms.read(PatientSchema(), request.form, booleans=CONSENTS)
+    if problems:
+        return _patient_form(patient, request.form, problems, 422)
+    if fields["timezone"] is None:
+        del fields["timezone"]
+    # Only what differs, so the audit trail says which fields staff actually changed.
+    changes = {name: value for name, value in fields.items() if getattr(patient, name) != value}
+    if not changes:
+        flash("Nothing changed.")
+        return redirect(url_for(".patient", patient_id=patient_id), 303)
+    try:
+        update_patient(patient_id, changes)
+    except forms.REFUSALS as error:
+        return _patient_form(patient, request.form, forms.refusal(error), forms.status_of(error))
+    flash("Details saved.")
+    return redirect(url_for(".patient", patient_id=patient_id), 303)
+
+
+@bp.get("/patients/<id:patient_id>")
+@page_for(*ALL_STAFF)
+def patient(patient_id: int):
+    """Everything about one patient: contact and consent, courses and sessions, every message
+    and reply, and (for clinical staff, as in the API) the check-in scores."""
+    found = get_patient(patient_id)
+    messages, more_messages = _slice(patient_views.messages_to(patient_id), 1, HISTORY_SIZE)
+    replies, more_replies = _slice(patient_views.replies_from(patient_id), 1, HISTORY_SIZE)
+    clinical = current_staff().role in CLINICAL
+    checkins, more_checkins = (_slice(list_checkins(patient_id), 1, HISTORY_SIZE) if clinical
+                               else ([], False))
+    base_url = current_app.config["PUBLIC_BASE_URL"]
+    texts = {message.id: patient_views.without_patient_links(message.body, base_url)
+             for message in messages if message.body}
+    return render_template(
+        "web/patient_pages/patient.html", patient=found, texts=texts,
+        courses=patient_views.courses_of(patient_id),
+        single_sessions=patient_views.sessions_outside_courses(patient_id),
+        messages=messages, more_messages=more_messages, replies=replies, more_replies=more_replies,
+        clinical=clinical, checkins=checkins, more_checkins=more_checkins,
+        chairs={chair.id: chair.name for chair in list_chairs()},
+        treatments={kind.id: kind.name for kind in list_treatment_types()},
+        history_size=HISTORY_SIZE)
+
+
+@bp.get("/maintenance-due")
+@page_for(*BOOKERS)
+def maintenance_due():
+    """Patients whose induction is over and who have nothing booked: the front desk's call list."""
+    page = _page_number()
+    due = maintenance.patients_due_for_maintenance(
+        clock.now(), clinic_zone(), limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    return render_template("web/patient_pages/maintenance_due.html", due=due[:PAGE_SIZE],
+                           more=len(due) > PAGE_SIZE, page=page)
+
+
+def _patient_form(patient, values, problems: dict[str, str], status: int = 200):
+    return render_template("web/patient_pages/patient_form.html", patient=patient, values=values,
+                           problems=problems, summary=_labelled(problems), labels=LABELS), status
+
+
+def _labelled(problems: dict[str, str]) -> dict[str, str]:
+    """The summary at the top names each field; next to the field the message alone is enough."""
+    return {name: f"{LABELS[name]}: {text}" if name in LABELS else text
+            for name, text in problems.items()}
+
+
+def _page_number() -> int:
+    return min(max(request.args.get("page", 1, type=int), 1), LAST_PAGE)
+
+
+def _slice(listing: Select, page: int, size: int = PAGE_SIZE) -> tuple[list, bool]:
+    """One page of a listing, and whether more follow (one row more is read to know)."""
+    rows = list(db.session.scalars(listing.offset((page - 1) * size).limit(size + 1)))
+    return rows[:size], len(rows) > size

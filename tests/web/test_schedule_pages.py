@@ -1,0 +1,84 @@
+"""The front desk's schedule page: sessions by chair, in the clinic's time zone."""
+from __future__ import annotations
+
+import pytest
+
+from ..factories import api_as, book_session, clinic_time, make_patient, set_up_clinic
+from .pages import pages_as, text_of
+
+
+@pytest.fixture
+def clinic(app):
+    admin = api_as(app, "admin")
+    return admin, set_up_clinic(admin)
+
+
+def _book(api, ids, day, at, chair=0, **patient):
+    patient_id = make_patient(api, **patient)
+    response = book_session(api, patient_id, ids.treatment, clinic_time(day, at), chair_id=ids.chairs[chair])
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def test_the_day_shows_each_session_in_its_chair_at_clinic_time(app, clinic):
+    admin, ids = clinic
+    _book(admin, ids, "2026-06-02", "09:00", chair=0, first_name="Ada", last_name="Lovelace")
+    _book(admin, ids, "2026-06-02", "13:30", chair=1, first_name="Alan", last_name="Turing")
+    page = text_of(pages_as(app, "front_desk").get("/schedule?day=2026-06-02"))
+    assert "Tuesday 02 June 2026" in page
+    assert "America/New_York" in page
+    assert "09:00–11:00 Ada Lovelace" in page and "13:30–15:30 Alan Turing" in page
+    assert "2 sessions booked" in page
+
+
+def test_the_week_shows_every_day_from_monday(app, clinic):
+    admin, ids = clinic
+    _book(admin, ids, "2026-06-05", "10:00", first_name="Grace", last_name="Hopper")
+    page = text_of(pages_as(app, "front_desk").get("/schedule?day=2026-06-03&view=week"))
+    assert "week of Mon 01 Jun 2026" in page
+    assert "Sun 07 Jun" in page
+    assert "10:00–12:00 Grace Hopper" in page
+
+
+def test_a_cancelled_session_is_shown_as_cancelled_and_not_counted(app, clinic):
+    admin, ids = clinic
+    booked = _book(admin, ids, "2026-06-02", "09:00", first_name="Ada", last_name="Lovelace")
+    assert admin.post(f"/appointments/{booked['id']}/cancel", json={"reason": "unwell"}).status_code == 200
+    response = pages_as(app, "front_desk").get("/schedule?day=2026-06-02")
+    assert "status-cancelled" in response.get_data(as_text=True)
+    assert "0 sessions booked" in text_of(response)
+
+
+def test_today_is_the_clinics_today(app, clinic, clock):
+    clock.set(clock().replace(hour=2))  # 22:00 on Sunday 31 May in New York
+    page = text_of(pages_as(app, "front_desk").get("/schedule"))
+    assert "Sunday 31 May 2026" in page
+
+
+def test_each_session_links_to_its_appointment_for_those_who_may_open_it(app, clinic):
+    admin, ids = clinic
+    booked = _book(admin, ids, "2026-06-02", "09:00")
+    html = pages_as(app, "front_desk").get("/schedule?day=2026-06-02").get_data(as_text=True)
+    assert f'href="/appointments/{booked["id"]}"' in html
+
+
+def test_a_bad_date_is_named_and_today_shown(app, clinic):
+    response = pages_as(app, "front_desk").get("/schedule?day=2026-13-45")
+    assert response.status_code == 422
+    assert "day: not a date" in text_of(response)
+
+
+@pytest.mark.parametrize("role", ["admin", "front_desk", "monitoring"])
+def test_every_staff_role_may_read_the_schedule(app, clinic, role):
+    assert pages_as(app, role).get("/schedule").status_code == 200
+
+
+def test_a_stranger_is_sent_to_sign_in(app):
+    assert pages_as(app, None).get("/schedule?day=2026-06-02").status_code == 302
+
+
+def test_the_menu_shows_each_role_only_its_pages(app, clinic):
+    desk = text_of(pages_as(app, "front_desk").get("/schedule"))
+    assert "Schedule" in desk and "Clinic settings" not in desk and "Alerts" not in desk
+    admin = text_of(pages_as(app, "admin").get("/schedule"))
+    assert "Schedule" in admin
