@@ -1,13 +1,14 @@
-"""How long does planning a course take in a busy clinic with a year of bookings?
+"""How long do planning a course and listing a week's free slots take in a busy clinic?
 
-    cd /work/main && .venv/bin/python -m bench.plan_course [--db postgresql|sqlite] [--repeat 30]
+    cd /work/main && .venv/bin/python -m bench.plan_course [--db postgresql|sqlite] [--repeat 100]
         [--json] [--profile] [--seed N]
 
 Builds a throwaway database (PostgreSQL: CREATE DATABASE bench_<random>, dropped at the end;
-SQLite: a temporary file), migrates it with the app's own Alembic migrations, seeds a busy clinic
-with a year of bookings in bulk, then times `scheduler.services.booking.plan()` for a 6-session
-induction and a 12-session maintenance course, and the range query `load_calendar` runs.
-See bench/README.md for what each figure means.
+SQLite: a temporary file), migrates it with the app's own Alembic migrations, seeds a 20-chair
+clinic with about 50,000 appointments (15 months behind the clock, a year ahead) in bulk, then
+times `scheduler.services.booking.plan()` for a 6-session induction and a 12-session maintenance
+course, the range query `load_calendar` runs, and a week's free slots (`booking.availability`
+and `GET /api/v1/availability`). See bench/README.md for what each figure means.
 """
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ from scheduler.models import Appointment, Chair, Clinic, Course, Patient, Treatm
 from scheduler.services import booking
 from scheduler.services import calendar as calendar_service
 from scheduler.services.booking import CourseRequest
+from tests.factories import staff_token
 
 ADMIN_POSTGRES_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -50,21 +52,23 @@ ADMIN_POSTGRES_URL = os.environ.get(
 UTC = timezone.utc
 TZ_NAME = "America/New_York"
 TZ = ZoneInfo(TZ_NAME)
-# Wednesday 1 July 2026, 10:00 in New York: half the year behind, half ahead.
+# Wednesday 1 July 2026, 10:00 in New York: 15 months of bookings behind it, a year ahead.
 NOW = datetime(2026, 7, 1, 14, 0, tzinfo=UTC)
 TODAY = NOW.astimezone(TZ).date()
-YEAR_FIRST, YEAR_LAST = date(2026, 1, 1), date(2026, 12, 31)
+FIRST_DAY, LAST_DAY = date(2025, 4, 1), date(2027, 6, 30)
 
 CHAIRS = 20
-PATIENTS = 2000
+MAINTENANCE_PATIENTS, INDUCTION_PATIENTS = 2000, 1000
+PATIENTS = MAINTENANCE_PATIENTS + INDUCTION_PATIENTS
 DURATION = timedelta(minutes=120)
 BUFFER = timedelta(minutes=15)
 HOLD = DURATION + BUFFER
 STEP = timedelta(minutes=15)
-WEEKDAY_HOURS = (time(8), time(18))
-SATURDAY_HOURS = (time(9), time(13))
-OPENING_HOURS = {**{d: [["08:00", "18:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
-                 "sat": [["09:00", "13:00"]]}
+# Monday to Friday 07:00-19:00 and Saturday 08:00-14:00: five sessions a chair on a weekday,
+# two on a Saturday. Sunday closed.
+HOURS = {**{weekday: (time(7), time(19)) for weekday in range(5)}, 5: (time(8), time(14))}
+OPENING_HOURS = {**{d: [["07:00", "19:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
+                 "sat": [["08:00", "14:00"]]}
 INDUCTION_SESSIONS = 6
 MAINTENANCE_SESSIONS = 12
 WARMUP = 3
@@ -88,7 +92,10 @@ def fill_target(days_ahead: int) -> float:
         return 0.80
     if days_ahead <= 91:
         return 0.72
-    return max(0.55, 0.68 - 0.13 * (days_ahead - 91) / 92)  # maintenance courses booked far out
+    if days_ahead <= 183:
+        return 0.68 - 0.13 * (days_ahead - 91) / 92  # maintenance courses booked far out
+    # 12-session maintenance courses reach 11 months ahead, thinning out towards a year.
+    return max(0.05, 0.55 - 0.45 * (days_ahead - 183) / 150)
 
 
 def cancel_rate(days_ahead: int) -> float:
@@ -102,24 +109,23 @@ def local_instant(day: date, at: time) -> datetime:
 def chair_day_starts(rng: random.Random, day: date) -> list[datetime]:
     """The session starts one chair would have on a full day, on the 15-minute grid.
 
-    Weekdays fit four 120 + 15 minute holds in 08:00-18:00 with 75 minutes to spare; most chairs
-    run the standard 08:00 / 10:15 / 12:30 / 14:45 rows, the others have the spare time spread
-    between sessions (late arrivals, longer turnovers), which fragments what is left free.
-    Saturday (09:00-13:00) fits one session.
+    A weekday (07:00-19:00) fits five 120 + 15 minute holds with 60 minutes to spare (the last
+    turnover may run past closing), a Saturday (08:00-14:00) two with 105. Most chairs run the
+    standard back-to-back rows (07:00 / 09:15 / 11:30 / 13:45 / 16:00); the others have the
+    spare quarter hours spread between sessions (late arrivals, longer turnovers), which
+    fragments what is left free.
     """
-    weekday = day.weekday()
-    if weekday == 6:
+    if day.weekday() not in HOURS:
         return []
-    if weekday == 5:
-        opens = local_instant(day, SATURDAY_HOURS[0])
-        return [opens + STEP * rng.choice((0, 0, 0, 0, 0, 0, 1, 2, 4, 6, 8))]
-    opens = local_instant(day, WEEKDAY_HOURS[0])
-    gaps = [0] * 5
+    opens, closes = (local_instant(day, at) for at in HOURS[day.weekday()])
+    sessions = (closes - opens - DURATION) // HOLD + 1
+    spare = (closes - opens - DURATION - (sessions - 1) * HOLD) // STEP
+    gaps = [0] * (sessions + 1)  # before each session, and after the last
     if rng.random() < 0.4:
-        for _ in range(5):  # five spare quarter hours over the five gaps
-            gaps[rng.randrange(5)] += 1
+        for _ in range(spare):
+            gaps[rng.randrange(sessions + 1)] += 1
     starts, at = [], opens
-    for gap in gaps[:4]:
+    for gap in gaps[:sessions]:
         at += STEP * gap
         starts.append(at)
         at += HOLD
@@ -165,18 +171,18 @@ def build_seed(rng: random.Random, bench_patients: int) -> Seed:
                      email_opt_in=True, sms_opted_out=False, created_at=created, updated_at=created)
                 for i in range(1, total_patients + 1)]
 
-    # Who comes when: a queue ordered by the day each patient is next due. 1,500 patients are
-    # in maintenance (every 3-5 weeks), 500 start an induction course (6 sessions, 1-4 days
-    # apart) at some point in the year, then go on to maintenance.
+    # Who comes when: a queue ordered by the day each patient is next due. 2,000 patients are
+    # in maintenance (every 3-5 weeks), 1,000 start an induction course (6 sessions, 1-4 days
+    # apart) at some point in the two years, then go on to maintenance.
     states = {}
     due: list[tuple[date, float, int]] = []
     for pid in range(1, PATIENTS + 1):
-        if pid <= 1500:
+        if pid <= MAINTENANCE_PATIENTS:
             states[pid] = PatientState(pid, "maintenance")
-            first_due = YEAR_FIRST + timedelta(days=rng.randrange(28))
+            first_due = FIRST_DAY + timedelta(days=rng.randrange(28))
         else:
             states[pid] = PatientState(pid, "induction")
-            first_due = YEAR_FIRST + timedelta(days=rng.randrange(350))
+            first_due = FIRST_DAY + timedelta(days=rng.randrange((LAST_DAY - FIRST_DAY).days - 14))
         heapq.heappush(due, (first_due, rng.random(), pid))
 
     courses: list[dict] = []
@@ -195,8 +201,8 @@ def build_seed(rng: random.Random, bench_patients: int) -> Seed:
             state.course_id = len(courses)
         return state.course_id
 
-    day = YEAR_FIRST
-    while day <= YEAR_LAST:
+    day = FIRST_DAY
+    while day <= LAST_DAY:
         days_ahead = (day - TODAY).days
         positions = [(start, chair) for chair in range(1, CHAIRS + 1)
                      for start in chair_day_starts(rng, day)]
@@ -308,6 +314,15 @@ def insert_seed(seed: Seed) -> None:
 # Databases
 # ---------------------------------------------------------------------------------------------
 
+def migrate_quietly() -> None:
+    """The app's migrations (inside an app context), without Alembic's INFO lines in the output."""
+    logging.disable(logging.INFO)
+    try:
+        upgrade()
+    finally:
+        logging.disable(logging.NOTSET)
+
+
 class ThrowawayDatabase:
     def __init__(self, kind: str):
         self.kind = kind
@@ -347,9 +362,10 @@ def server_version() -> str:
 
 def summary(seconds: list[float]) -> dict:
     ms = sorted(s * 1000 for s in seconds)
-    p95 = ms[math.ceil(0.95 * len(ms)) - 1]  # nearest rank
+    p95, p99 = (ms[math.ceil(q * len(ms)) - 1] for q in (0.95, 0.99))  # nearest rank
     return {"runs": len(ms), "median_ms": round(statistics.median(ms), 2),
-            "p95_ms": round(p95, 2), "min_ms": round(ms[0], 2), "max_ms": round(ms[-1], 2)}
+            "p95_ms": round(p95, 2), "p99_ms": round(p99, 2), "min_ms": round(ms[0], 2),
+            "max_ms": round(ms[-1], 2)}
 
 
 class HoldsQueryCatcher:
@@ -400,6 +416,52 @@ def time_plans(app, kind: str, sessions: int, patients: list[int], repeat: int,
             if i == 0:
                 caught = catcher.caught[-1]
     return seconds, cpu, cold, plans, caught
+
+
+def week_from(i: int) -> tuple[datetime, datetime]:
+    """The week the i-th free-slots run asks for: from midnight today ... today + 4 days."""
+    start = local_instant(TODAY + timedelta(days=i % 5), time(0))
+    return start, start + timedelta(days=7)
+
+
+def time_in_requests(app, repeat: int, call) -> tuple[list[float], list[float], list]:
+    """call(i) in its own request context, WARMUP + repeat times; the timed runs' wall and CPU
+    seconds, and every run's answer."""
+    seconds, cpu, answers = [], [], []
+    for i in range(WARMUP + repeat):
+        with app.test_request_context():
+            began, began_cpu = perf_counter(), process_time()
+            answers.append(call(i))
+            took, took_cpu = perf_counter() - began, process_time() - began_cpu
+            db.session.rollback()
+        if i >= WARMUP:
+            seconds.append(took)
+            cpu.append(took_cpu)
+    return seconds, cpu, answers
+
+
+def time_free_week(app, repeat: int) -> dict:
+    """A week's free slots, two ways: the service (`booking.availability`), and the whole
+    `GET /api/v1/availability` in-process (bearer token check, query parsing, JSON)."""
+    def service(i):
+        return len(booking.availability(1, *week_from(i)))
+
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {staff_token(app, 'front_desk')}"}
+
+    def http(i):
+        start, end = week_from(i)
+        answer = client.get("/api/v1/availability", headers=headers, query_string={
+            "treatment_type_id": 1, "start": start.isoformat(), "end": end.isoformat()})
+        assert answer.status_code == 200, answer.json
+        return len(answer.json)
+
+    figures = {}
+    for name, call in (("service", service), ("http", http)):
+        seconds, cpu, counts = time_in_requests(app, repeat, call)
+        figures[name] = {**summary(seconds), "python_cpu_median_ms": summary(cpu)["median_ms"],
+                         "free_slots_min": min(counts), "free_slots_max": max(counts)}
+    return figures
 
 
 def sanity_booking(app, patient_id: int) -> str:
@@ -479,7 +541,8 @@ def explain(app, statement: str, parameters) -> list[str]:
 def plan_window(app, kind: str, sessions: int) -> tuple[datetime, datetime]:
     """The range _plan_or_fit hands load_calendar when start_on is today (see booking.py)."""
     not_before = max(NOW, local_instant(TODAY, time(0)))
-    search_until = not_before + timedelta(days=app.config["PLAN_SEARCH_DAYS"])
+    # The first look (booking.FIRST_LOOK), which finds a course in this clinic's calendar.
+    search_until = not_before + min(booking.FIRST_LOOK, timedelta(days=app.config["PLAN_SEARCH_DAYS"]))
     length = timedelta(days=21) if kind == "induction" else timedelta(days=28 * (sessions - 1))
     return not_before, search_until + length + timedelta(days=1)
 
@@ -514,11 +577,7 @@ def run(kind: str, repeat: int, seed_value: int, profile: bool, say) -> dict:
                          LOG_LEVEL="WARNING")
         try:
             with app.app_context():
-                logging.disable(logging.INFO)  # Alembic's own INFO lines
-                try:
-                    upgrade()
-                finally:
-                    logging.disable(logging.NOTSET)
+                migrate_quietly()
                 result["server"] = server_version()
                 say(f"database: {result['server']} ({'throwaway database ' + url.rsplit('/', 1)[-1] if kind == 'postgresql' else 'temporary file'})")
                 began = perf_counter()
@@ -533,11 +592,11 @@ def run(kind: str, repeat: int, seed_value: int, profile: bool, say) -> dict:
                 "appointments": appointments, "by_status": by_status,
                 "patients_with_bookings": len({a["patient_id"] for a in seed.appointments}),
                 "patients_total": len(seed.patients), "courses": len(seed.courses),
-                "chairs": CHAIRS, "first_day": YEAR_FIRST.isoformat(), "last_day": YEAR_LAST.isoformat(),
+                "chairs": CHAIRS, "first_day": FIRST_DAY.isoformat(), "last_day": LAST_DAY.isoformat(),
                 "next_3_weeks_full_pct": round(100 * seed.holding_next_3_weeks / seed.capacity_next_3_weeks, 1),
                 "build_s": round(built, 2), "insert_s": round(inserted, 2)}
             s = result["seed"]
-            say(f"clinic: {TZ_NAME}, Mon-Fri 08:00-18:00, Sat 09:00-13:00, {CHAIRS} chairs, "
+            say(f"clinic: {TZ_NAME}, Mon-Fri 07:00-19:00, Sat 08:00-14:00, {CHAIRS} chairs, "
                 f"treatment 120 min + 15 min buffer, clock {NOW.astimezone(TZ):%a %Y-%m-%d %H:%M %Z}")
             say(f"seeded: {appointments} appointments ({', '.join(f'{k} {v}' for k, v in by_status.items())})"
                 f" over {s['first_day']}..{s['last_day']}, {s['patients_with_bookings']} patients with"
@@ -570,7 +629,8 @@ def run(kind: str, repeat: int, seed_value: int, profile: bool, say) -> dict:
                 result[label] = entry
                 p = entry["plan"]
                 say(f"plan {label} ({sessions} sessions), {p['runs']} runs after {WARMUP} warm-up:"
-                    f" median {p['median_ms']} ms, p95 {p['p95_ms']} ms, min {p['min_ms']} ms,"
+                    f" median {p['median_ms']} ms, p95 {p['p95_ms']} ms, p99 {p['p99_ms']} ms,"
+                    f" min {p['min_ms']} ms,"
                     f" max {p['max_ms']} ms (first, cold run {p['first_cold_run_ms']} ms;"
                     f" CPU of this Python process, median {p['python_cpu_median_ms']} ms)"
                     f"   [appointments in table: {appointments}]")
@@ -579,12 +639,21 @@ def run(kind: str, repeat: int, seed_value: int, profile: bool, say) -> dict:
                 say(f"  load_calendar range {start:%Y-%m-%d}..{end:%Y-%m-%d} (UTC): {rows} holds loaded")
                 r, o = entry["holds_query_dbapi"], entry["holds_query_sqlalchemy"]
                 say(f"  holds range query, DB-API execute+fetchall: median {r['median_ms']} ms,"
-                    f" p95 {r['p95_ms']} ms, min {r['min_ms']} ms")
+                    f" p95 {r['p95_ms']} ms, p99 {r['p99_ms']} ms, min {r['min_ms']} ms")
                 say(f"  holds range query via _holds_by_chair (SQLAlchemy, typed rows):"
-                    f" median {o['median_ms']} ms, p95 {o['p95_ms']} ms, min {o['min_ms']} ms")
+                    f" median {o['median_ms']} ms, p95 {o['p95_ms']} ms, p99 {o['p99_ms']} ms,"
+                    f" min {o['min_ms']} ms")
                 say(f"  {'EXPLAIN (ANALYZE, BUFFERS)' if kind == 'postgresql' else 'EXPLAIN QUERY PLAN'}:")
                 for line in plan_lines:
                     say(f"    {line}")
+            result["free_week"] = time_free_week(app, repeat)
+            for name, label in (("service", "booking.availability(), 7 days"),
+                                ("http", "GET /api/v1/availability, 7 days, in-process client")):
+                w = result["free_week"][name]
+                say(f"free slots, {label}: median {w['median_ms']} ms, p95 {w['p95_ms']} ms,"
+                    f" p99 {w['p99_ms']} ms, min {w['min_ms']} ms (CPU median"
+                    f" {w['python_cpu_median_ms']} ms; {w['free_slots_min']}-{w['free_slots_max']}"
+                    f" free slots a week)")
             result["sanity"] = sanity_booking(app, seed.induction_patients[-1])
             say(f"sanity: {result['sanity']}")
             result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
@@ -607,7 +676,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.plan_course", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", choices=("postgresql", "sqlite"), default="postgresql")
-    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=100,
+                        help="timed runs per figure (default 100, so p99 is not just the maximum)")
     parser.add_argument("--seed", type=int, default=2026, help="random seed of the data")
     parser.add_argument("--json", action="store_true", help="print one JSON document instead")
     parser.add_argument("--profile", action="store_true",

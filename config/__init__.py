@@ -75,6 +75,20 @@ class Config:
     # Phones typed without a country code are read as numbers of this region.
     DEFAULT_PHONE_REGION = _env("DEFAULT_PHONE_REGION", "US")
     TOKEN_TTL_HOURS = int(_env("TOKEN_TTL_HOURS", "12"))
+    # How many reverse proxies (load balancer, ingress) stand in front of the web processes: their
+    # X-Forwarded-For/-Proto/-Host are then believed, so the sign-in limit per address counts the
+    # real client, not the balancer. 0: none, trust no such header.
+    TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0"))
+    # Password guessing: after SIGNIN_MAX_FAILURES failed sign-ins for one email within
+    # SIGNIN_FAILURE_WINDOW_MINUTES, that email is refused (429, Retry-After) for
+    # SIGNIN_LOCKOUT_MINUTES, even with the right password; one client address likewise after
+    # SIGNIN_MAX_FAILURES_PER_CLIENT failures, whatever emails it tried (a whole office may sit
+    # behind one address, hence the higher limit). Counted in the database, so every web
+    # process on every host sees the same count.
+    SIGNIN_MAX_FAILURES = int(_env("SIGNIN_MAX_FAILURES", "5"))
+    SIGNIN_MAX_FAILURES_PER_CLIENT = int(_env("SIGNIN_MAX_FAILURES_PER_CLIENT", "50"))
+    SIGNIN_FAILURE_WINDOW_MINUTES = int(_env("SIGNIN_FAILURE_WINDOW_MINUTES", "15"))
+    SIGNIN_LOCKOUT_MINUTES = int(_env("SIGNIN_LOCKOUT_MINUTES", "15"))
     # How far ahead the planner looks for a course's first session.
     PLAN_SEARCH_DAYS = int(_env("PLAN_SEARCH_DAYS", "90"))
     LOG_LEVEL = _env("LOG_LEVEL", "INFO")
@@ -89,7 +103,14 @@ class Config:
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
         },
     }
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a query's values (phones, names, message texts) stay out of exception
+    # messages, which tracebacks carry into the log, and out of SQL logging if an operator turns
+    # it on (the "sqlalchemy" logger is quiet by default).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
+    # No request of ours comes near this (a Twilio webhook is a few kB, a course a few hundred
+    # bytes); without a cap, anyone could make a web process hold a gigabyte of form in memory
+    # before a signature or a token is even looked at. Larger requests get 413.
+    MAX_CONTENT_LENGTH = int(_env("MAX_REQUEST_BYTES", str(1024 * 1024)))
 
     # The staff web pages: a signed session cookie that holds a sign-in token (revoked on
     # sign-out, expiring with TOKEN_TTL_HOURS), sent only over HTTPS when the service is.

@@ -11,6 +11,9 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 SALT = "patient-appointment-link"
+MAX_ID = 2**31 - 1  # the database's integer: a larger id, though signed, names no appointment
+EXPIRED = ("This link has expired because the session it was for has started. "
+           "Please call the clinic if you need anything.")
 
 
 class LinkInvalid(Exception):
@@ -41,9 +44,8 @@ def appointment_id_from(token: str, now: datetime) -> int:
         raise LinkInvalid("This link is not valid. Please use the link from your latest message, "
                           "or call the clinic.") from None
     if not isinstance(payload, dict) or not isinstance(payload.get("a"), int) \
-            or not isinstance(payload.get("exp"), int):
+            or not isinstance(payload.get("exp"), int) or not 0 < payload["a"] <= MAX_ID:
         raise LinkInvalid("This link is not valid. Please call the clinic.")
     if now.timestamp() >= payload["exp"]:
-        raise LinkInvalid("This link has expired because the session it was for has started. "
-                          "Please call the clinic if you need anything.")
+        raise LinkInvalid(EXPIRED)
     return payload["a"]

@@ -16,7 +16,7 @@ from scheduler.services import audit, booking
 
 from .content import local_time
 from .models import PatientRequest
-from .patient_links import LinkInvalid, appointment_id_from
+from .patient_links import EXPIRED, LinkInvalid, appointment_id_from
 
 bp = Blueprint("patient_page", __name__, template_folder="templates")
 ACTIONS = ("confirm", "reschedule", "cancel")
@@ -39,14 +39,25 @@ def appointment_page(token: str):
     appointment = db.session.get(Appointment, appointment_id)
     if appointment is None:
         return _page(clinic, problem="This session is no longer on our books. Please call the clinic."), 404
+    if appointment.start_at <= clock.now():  # moved earlier since the link was sent: it has begun
+        return _page(clinic, problem=EXPIRED), 410
     done = None
     if request.method == "POST":
         action = request.form.get("action")
         if action not in ACTIONS:
             return _page(clinic, problem="Please use one of the buttons on the page."), 400
+        if not _may_act(appointment):
+            return _page(clinic, appointment=appointment,
+                         problem="This session can no longer be changed here. Please call the clinic."), 409
         done = _act(appointment, action)
         appointment = db.session.get(Appointment, appointment_id)
     return _page(clinic, appointment=appointment, done=done)
+
+
+def _may_act(appointment: Appointment) -> bool:
+    """Only a session still to come and not cancelled: a request about any other would reach the
+    front desk as work with nothing to do."""
+    return appointment.status in (status.SCHEDULED, status.CONFIRMED)
 
 
 def _act(appointment: Appointment, action: str) -> str:
@@ -74,7 +85,7 @@ def _page(clinic: Clinic | None, appointment: Appointment | None = None, problem
             when=local_time(appointment.start_at, patient.timezone),
             status_text=STATUS_TEXT.get(appointment.status, appointment.status.replace("_", " ")),
             preparation=treatment.preparation if treatment else "",
-            can_act=appointment.status in (status.SCHEDULED, status.CONFIRMED))
+            can_act=_may_act(appointment))
     return render_template("patient_page.html", **facts)
 
 

@@ -22,6 +22,9 @@ LATE_LIMITS = {
 }
 # Purposes about a session still to come: pointless once it has started or is off.
 ABOUT_UPCOMING = ("confirmation", "reminder", "reschedule")
+# News the patient must have before the session's time, however late it is: told late, they
+# still will not come for nothing (a cancellation) or miss their new time (a reschedule).
+UNTIL_THE_SESSION = ("cancellation", "reschedule")
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,10 @@ def _pointless(s: Situation) -> str | None:
             return f"the appointment is {s.appointment_status.replace('_', ' ')}"
         if s.appointment_start is not None and s.now >= s.appointment_start:
             return "the session has already started"
+    if s.purpose in UNTIL_THE_SESSION and s.appointment_start is not None:
+        if s.now >= s.appointment_start:
+            return "the session's time has passed"
+        return None
     if s.now - s.due_at > late_limit(s.purpose, s.rule_minutes):
         minutes = int((s.now - s.due_at).total_seconds() // 60)
         return f"{minutes} minutes late: too late to be useful"

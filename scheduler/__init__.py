@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSTANCE, ROOT, Config, config_from_environment
 
-from .extensions import db, migrate, serialize_sqlite_writes
+from .extensions import db, migrate, serialize_sqlite_writes, utc_sessions_on_postgresql
 from .logs import configure_logging
 
 
@@ -25,11 +26,15 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     app.json.sort_keys = False
 
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     configure_logging(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     with app.app_context():
         serialize_sqlite_writes(db.engine)
+        utc_sessions_on_postgresql(db.engine)
     api.init_app(app)
     webhooks.init_app(app)  # Twilio's, outside /api/v1: signed by Twilio, not bearer tokens
     patient_page.init_app(app)  # the patient's emailed link: signed, no sign-in

@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask --app wsgi users create ...` and `flask --app wsgi seed-demo`."""
+"""Command-line tasks: `flask --app wsgi users create|set-password ...` and `flask --app wsgi seed-demo`."""
 from __future__ import annotations
 
 import sys
@@ -20,15 +20,39 @@ users = AppGroup("users", help="Staff accounts.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_user(email: str, role: str, password_stdin: bool) -> None:
     """Create a staff account with the given role."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     try:
         user = staff.create_staff(email, password, role)
     except Conflict as error:
         raise click.ClickException(error.message) from None
     click.echo(f"created {role} account {user.id}")
+
+
+@users.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def set_user_password(email: str, password_stdin: bool) -> None:
+    """Give a staff account a new password (a forgotten one; every sign-in made with it ends)."""
+    from sqlalchemy import func, select
+
+    from .extensions import db
+    from .models import StaffUser
+
+    user = db.session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email.strip().lower()))
+    if user is None:
+        raise click.ClickException("no staff account has this email")
+    password = _read_password(password_stdin)
+    try:
+        staff.set_password(user, password)
+    except Conflict as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"new password set for account {user.id}")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
 @click.command("seed-demo")

@@ -52,3 +52,22 @@ def serialize_sqlite_writes(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def utc_sessions_on_postgresql(engine: Engine) -> None:
+    """Give every PostgreSQL connection the time zone UTC.
+
+    psycopg hands timestamptz values back in the session's zone; in UTC they arrive as
+    datetime.timezone.utc, which UTCDateTime passes through as they are, instead of converting
+    each one from the server's default zone (Etc/UTC here, anything on a managed server). Reading
+    a calendar's thousands of holds is then about a quarter faster. No query depends on the
+    session's zone: every instant is compared as an instant.
+    """
+    if engine.dialect.name != "postgresql":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.commit()

@@ -3,6 +3,7 @@ from http import HTTPStatus
 
 from flask import Flask, jsonify, request
 from sqlalchemy.exc import IntegrityError, OperationalError
+from werkzeug.exceptions import MethodNotAllowed
 
 from ..engine.errors import IllegalStatusChange, SchedulingError
 from ..services.booking import is_lost_race
@@ -28,6 +29,13 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Invalid, _invalid)
     app.register_error_handler(IntegrityError, _integrity_error)
     app.register_error_handler(OperationalError, _operational_error)
+    app.register_error_handler(MethodNotAllowed, _method_not_allowed)
+
+
+def _method_not_allowed(error: MethodNotAllowed):
+    # flask-smorest's JSON error leaves out the Allow header that RFC 9110 requires on a 405.
+    body, code, headers = api.handle_http_exception(error)
+    return body, code, {**dict(error.get_headers()), **headers, "Content-Type": "application/json"}
 
 
 def _error(code: int, message: str, problems: dict[str, str] | None = None):

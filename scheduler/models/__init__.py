@@ -2,7 +2,7 @@
 from .booking import Appointment, Course
 from .clinic import Chair, Clinic, TreatmentType
 from .patient import Patient
-from .staff import ApiToken, AuditEvent, StaffUser
+from .staff import ApiToken, AuditEvent, SignInAttempt, StaffUser
 
 __all__ = ["Appointment", "ApiToken", "AuditEvent", "Chair", "Clinic", "Course", "Patient",
-           "StaffUser", "TreatmentType"]
+           "SignInAttempt", "StaffUser", "TreatmentType"]

@@ -44,6 +44,28 @@ class ApiToken(db.Model):
     staff: Mapped[StaffUser] = relationship()
 
 
+class SignInAttempt(db.Model):
+    """A sign-in that has not succeeded (or not yet), kept a while to slow password guessing.
+
+    `account` is the SHA-256 of the email as typed (trimmed, lower case): the table names no one,
+    and an email that has no account is counted and locked exactly like one that has. A row that
+    tripped a limit carries when its lockout ends, for the email, the client address, or both.
+    """
+
+    __tablename__ = "signin_attempt"
+    __table_args__ = (
+        Index("ix_signin_attempt_account", "account", "at"),
+        Index("ix_signin_attempt_client", "client", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    account: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str] = mapped_column(String(64))
+    account_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    client_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class AuditEvent(db.Model):
     """Who changed what, and when. `details` holds ids and statuses, never patient data."""
 

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from .. import clock
 from ..engine import appointment_status as status
 from ..engine.courses import INDUCTION, CourseRules, fit_starts, place_session, plan_course
-from ..engine.errors import SlotTaken
+from ..engine.errors import NoScheduleFits, SlotTaken
 from ..engine.slots import Slot, free_slots
 from ..extensions import db
 from ..models import Appointment, Course, Patient, TreatmentType
@@ -36,6 +36,10 @@ PATIENT_DAY_MARKS = ("uq_appointment_patient_day", "appointment.local_date")
 LOST_RACE_SQLSTATES = ("40P01", "40001")
 # A course booked without exact times is planned again when a rival takes a slot first.
 PLAN_ATTEMPTS = 3
+# Most courses find their first session within days, so the planner first reads this much of
+# the calendar (plus the course's length), and the whole PLAN_SEARCH_DAYS only when nothing
+# fits in it: the bookings it reads, and so its time, drop about threefold.
+FIRST_LOOK = timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -80,9 +84,13 @@ def book_course(request: CourseRequest) -> Course:
         course = Course(patient_id=request.patient_id, treatment_type_id=request.treatment_type_id,
                         kind=request.kind, status="active", created_at=clock.now())
         db.session.add(course)
-        for number, slot in enumerate(slots, start=1):
-            course.appointments.append(
-                _new_appointment(request.patient_id, request.treatment_type_id, slot, number))
+        # No autoflush while the sessions are placed (_place reads the treatment type and the
+        # clinic): a rival's clash must surface at the flush below, where it means "plan again",
+        # not at a half-built course's autoflush, where it escaped as a bare 409.
+        with db.session.no_autoflush:
+            for number, slot in enumerate(slots, start=1):
+                course.appointments.append(
+                    _new_appointment(request.patient_id, request.treatment_type_id, slot, number))
         try:
             db.session.flush()
         except (IntegrityError, OperationalError) as clash:
@@ -98,19 +106,30 @@ def book_course(request: CourseRequest) -> Course:
 
 def book_appointment(patient_id: int, treatment_type_id: int, start: datetime,
                      chair_id: int | None = None) -> Appointment:
-    clinic = get_clinic()
-    _lock_patient(patient_id)
-    treatment = _bookable_treatment(treatment_type_id)
-    calendar = load_calendar(clinic, treatment, patient_id, start, start + timedelta(days=1),
-                             chair_id=chair_id)
-    slot = place_session(calendar, start, clock.now())
-    appointment = _new_appointment(patient_id, treatment_type_id, slot, None)
-    db.session.add(appointment)
-    _flush_booking("start")
-    outbox.sessions_booked(clinic, [appointment], clock.now())
-    audit.record("appointment.book", "appointment", appointment.id, chair_id=slot.chair_id)
-    db.session.commit()
-    return appointment
+    # With no chair named, a rival desk may take the chosen chair a moment first; another chair
+    # free at that time serves the patient as well, so look again (as a course is planned again)
+    # before telling the desk the time is gone.
+    attempts = 1 if chair_id is not None else PLAN_ATTEMPTS
+    for attempt in range(attempts):
+        clinic = get_clinic()
+        _lock_patient(patient_id)
+        treatment = _bookable_treatment(treatment_type_id)
+        calendar = load_calendar(clinic, treatment, patient_id, start, start + timedelta(days=1),
+                                 chair_id=chair_id)
+        slot = place_session(calendar, start, clock.now())
+        with db.session.no_autoflush:  # the clash must surface at the flush below
+            appointment = _new_appointment(patient_id, treatment_type_id, slot, None)
+        db.session.add(appointment)
+        try:
+            db.session.flush()
+        except (IntegrityError, OperationalError) as clash:
+            _raise_unless_booking_clash(clash, "start", last=attempt == attempts - 1)
+            continue
+        outbox.sessions_booked(clinic, [appointment], clock.now())
+        audit.record("appointment.book", "appointment", appointment.id, chair_id=slot.chair_id)
+        db.session.commit()
+        return appointment
+    raise AssertionError("unreachable: the last attempt raises")
 
 
 def reschedule(appointment_id: int, start: datetime, chair_id: int | None = None) -> Appointment:
@@ -234,6 +253,21 @@ def _plan_or_fit(request: CourseRequest) -> list[Slot]:
         return fit_starts(calendar, request.rules, request.starts, first_day, now)
     not_before = max(now, hours.local(first_day, time(0)))
     search_until = not_before + timedelta(days=current_app.config["PLAN_SEARCH_DAYS"])
+    first_look = min(not_before + FIRST_LOOK, search_until)
+    try:
+        return _plan_within(clinic, treatment, request, not_before, first_look)
+    except NoScheduleFits:
+        if first_look == search_until:
+            raise
+    # plan_course gives the earliest schedule, so one found in the first look is the one the
+    # whole range would give too; only when there is none must the rest be read.
+    return _plan_within(clinic, treatment, request, not_before, search_until)
+
+
+def _plan_within(clinic, treatment: TreatmentType, request: CourseRequest, not_before: datetime,
+                 search_until: datetime) -> list[Slot]:
+    """The earliest schedule whose first session starts by search_until, from a calendar that
+    reaches just past the last session such a course could have."""
     calendar = load_calendar(clinic, treatment, request.patient_id, not_before,
                              search_until + _course_length(request) + timedelta(days=1))
     return plan_course(calendar, request.rules, not_before, search_until)

@@ -1,11 +1,14 @@
 """Staff accounts and bearer tokens.
 
 Passwords are hashed with Argon2id (memory-hard). Tokens are 256 random bits; only their
-SHA-256 is stored, and each expires after TOKEN_TTL_HOURS.
+SHA-256 is stored, and each expires after TOKEN_TTL_HOURS. Repeated failed sign-ins lock out
+the email, and the client address they come from, for a while (see the end of this module).
 """
 from __future__ import annotations
 
 import hashlib
+import logging
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,11 +20,12 @@ from sqlalchemy import delete, func, select
 
 from .. import clock
 from ..extensions import db
-from ..models import ApiToken, StaffUser
+from ..models import ApiToken, SignInAttempt, StaffUser
 from ..models.staff import ROLES
 from . import audit
 from .errors import Conflict, NotFound, Unauthorized
 
+log = logging.getLogger("scheduler.signin")
 _hasher = PasswordHasher()
 # Verifying against this keeps a wrong email as slow as a wrong password.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
@@ -46,8 +50,7 @@ class IssuedToken:
 def create_staff(email: str, password: str, role: str) -> StaffUser:
     if role not in ROLES:
         raise Conflict(f"role must be one of {', '.join(ROLES)}", "role")
-    if len(password) < 10:
-        raise Conflict("password must have at least 10 characters", "password")
+    _check_password(password)
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
         raise Conflict("email must be an email address", "email")
@@ -63,16 +66,35 @@ def create_staff(email: str, password: str, role: str) -> StaffUser:
 
 
 def set_password(user: StaffUser, password: str) -> None:
+    """A new password; every sign-in made with the old one ends (a forgotten or leaked
+    password is why it changes)."""
+    _check_password(password)
     user.password_hash = _hasher.hash(password)
+    db.session.execute(delete(ApiToken).where(ApiToken.staff_id == user.id))
     audit.record("staff.set_password", "staff_user", user.id)
     db.session.commit()
 
 
-def sign_in(email: str, password: str) -> IssuedToken:
-    user = db.session.scalar(select(StaffUser).where(
-        func.lower(StaffUser.email) == email.strip().lower()))
+def _check_password(password: str) -> None:
+    if len(password) < 10:
+        raise Conflict("password must have at least 10 characters", "password")
+
+
+def sign_in(email: str, password: str, client: str = "") -> IssuedToken:
+    """A token for the right email and password, from `client` (the caller's address).
+
+    Unauthorized for wrong credentials; TooManyFailures, before the password is even looked at,
+    while the email or the client address is locked out after too many failures.
+    """
+    email = email.strip().lower()
+    user = db.session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email))
+    attempt = _begin_attempt(email, client, user)
     if not _password_matches(user, password) or not user.active:
+        _lock_where_limits_reached(attempt, user, beyond=False)
         raise Unauthorized()
+    # The account's count starts again; the client's does not (one good password of its own
+    # must not buy a guessing client another fifty tries at everyone else's).
+    db.session.execute(delete(SignInAttempt).where(SignInAttempt.account == attempt.account))
     return issue_token(user)
 
 
@@ -162,3 +184,100 @@ def _refuse_own_account(user: StaffUser, acting_staff_id: int, what: str) -> Non
     # Another admin must do it, so the clinic can never lock out its last admin by a slip.
     if user.id == acting_staff_id:
         raise Conflict(f"you may not {what}: ask another admin")
+
+
+# --- Slowing down password guessing -------------------------------------------------------
+#
+# Each sign-in is written down (and committed) before its password is checked, so guesses
+# sent in parallel count against each other; a success deletes the email's rows, a failure
+# keeps its row. When the failures in the window reach a limit, the row that reached it carries
+# the end of the lockout, and the count starts again after it. While locked, attempts are
+# refused at once and not counted, so a guesser cannot stretch the lockout. Rows are deleted
+# once too old to count or lock anything.
+
+class TooManyFailures(Exception):
+    """Too many failed sign-ins for this email or from this address (429)."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"too many failed sign-ins: try again in {retry_after} seconds")
+        self.retry_after = retry_after  # seconds, for the Retry-After header
+
+
+@dataclass(frozen=True)
+class _Limit:
+    scope: str  # "account" (the email) or "client" (the address): the attempt's attribute
+    locked_until: str  # the attempt's attribute holding the end of this limit's lockout
+    setting: str  # how many failures it takes
+
+
+_LIMITS = (_Limit("account", "account_locked_until", "SIGNIN_MAX_FAILURES"),
+           _Limit("client", "client_locked_until", "SIGNIN_MAX_FAILURES_PER_CLIENT"))
+
+
+def _begin_attempt(email: str, client: str, user: StaffUser | None) -> SignInAttempt:
+    now = clock.now()
+    attempt = SignInAttempt(at=now, account=hashlib.sha256(email.encode()).hexdigest(),
+                            client=client[:64])
+    _refuse_while_locked(attempt)
+    _forget_old_attempts(now)
+    db.session.add(attempt)
+    db.session.commit()  # before the password is checked: see above
+    # Guesses in flight together: one may have locked the email meanwhile, or all of them
+    # together gone past a limit.
+    _refuse_while_locked(attempt)
+    if _lock_where_limits_reached(attempt, user, beyond=True):
+        raise TooManyFailures(current_app.config["SIGNIN_LOCKOUT_MINUTES"] * 60)
+    return attempt
+
+
+def _refuse_while_locked(attempt: SignInAttempt) -> None:
+    ends = [end for end in (_latest_lockout_end(attempt, limit) for limit in _LIMITS
+                            if getattr(attempt, limit.scope)) if end is not None and end > attempt.at]
+    if ends:
+        raise TooManyFailures(max(1, math.ceil((max(ends) - attempt.at).total_seconds())))
+
+
+def _lock_where_limits_reached(attempt: SignInAttempt, user: StaffUser | None, *, beyond: bool) -> bool:
+    """Lock the email and/or the address whose failures have reached its limit (`beyond`: gone
+    past it, this attempt included, before its password is checked). Whether any was locked."""
+    until = attempt.at + timedelta(minutes=current_app.config["SIGNIN_LOCKOUT_MINUTES"])
+    reached = []
+    for limit in _LIMITS:
+        if not getattr(attempt, limit.scope):
+            continue  # no address known: only the email counts
+        locks_at = current_app.config[limit.setting] + (1 if beyond else 0)
+        if _failures_counted(attempt, limit) >= locks_at:
+            reached.append(limit)
+    for limit in reached:
+        setattr(attempt, limit.locked_until, until)
+        audit.record("staff.sign_in_locked", "staff_user", user.id if user else None,
+                     scope=limit.scope, until=until.isoformat())
+        # The log names no email or address (the table keeps only the email's hash).
+        log.warning("sign-in locked", extra={"action": f"sign_in.locked_{limit.scope}",
+                                             "object_type": "staff_user",
+                                             "object_id": user.id if user else None})
+    db.session.commit()
+    return bool(reached)
+
+
+def _failures_counted(attempt: SignInAttempt, limit: _Limit) -> int:
+    """Attempts not (yet) succeeded for this email or address, within the window and since its
+    last lockout ended."""
+    since = attempt.at - timedelta(minutes=current_app.config["SIGNIN_FAILURE_WINDOW_MINUTES"])
+    last_end = _latest_lockout_end(attempt, limit)
+    if last_end is not None and since < last_end <= attempt.at:
+        since = last_end
+    key = getattr(SignInAttempt, limit.scope)
+    return db.session.scalar(select(func.count()).select_from(SignInAttempt).where(
+        key == getattr(attempt, limit.scope), SignInAttempt.at > since))
+
+
+def _latest_lockout_end(attempt: SignInAttempt, limit: _Limit):
+    key, locked_until = getattr(SignInAttempt, limit.scope), getattr(SignInAttempt, limit.locked_until)
+    return db.session.scalar(select(func.max(locked_until)).where(key == getattr(attempt, limit.scope)))
+
+
+def _forget_old_attempts(now: datetime) -> None:
+    config = current_app.config
+    minutes = max(config["SIGNIN_FAILURE_WINDOW_MINUTES"], config["SIGNIN_LOCKOUT_MINUTES"])
+    db.session.execute(delete(SignInAttempt).where(SignInAttempt.at < now - timedelta(minutes=minutes)))

@@ -254,13 +254,18 @@ def staff():
             role = request.form.get(field, "")
             staff_service.change_role(account.id, role, me.id)
             return _after_change("admin.staff", f"{account.email} is now {ROLE_NAMES[role]}.")
+        if action == "password":
+            field = f"password.{account.id}"
+            staff_service.set_password(account, request.form.get(field, "")[:1024])
+            return _after_change("admin.staff", f"{account.email} has a new password and is signed out.")
         if action in ("deactivate", "reactivate"):
             staff_service.set_active(account.id, action == "reactivate", me.id)
             note = "may sign in again" if action == "reactivate" else "is deactivated and signed out"
             return _after_change("admin.staff", f"{account.email} {note}.")
     except REFUSALS as refused:
         problems = {field: message for message in refusal(refused).values()}
-        return _staff_page(problems, {field: request.form.get(field, "")}, status_of(refused))
+        kept = "" if action == "password" else request.form.get(field, "")  # never sent back
+        return _staff_page(problems, {field: kept}, status_of(refused))
     abort(400)
 
 

@@ -2,6 +2,8 @@
 stylesheet and script every page loads (served here: no CDN)."""
 from __future__ import annotations
 
+import math
+
 from flask import redirect, render_template, request, session, url_for
 
 from ..services import staff
@@ -27,13 +29,23 @@ def sign_in():
         return render_template("web/sign_in.html", email="", next=next_page)
     email = request.form.get("email", "")[:254]
     try:
-        issued = staff.sign_in(email, request.form.get("password", "")[:1024])
+        issued = staff.sign_in(email, request.form.get("password", "")[:1024], request.remote_addr or "")
     except Unauthorized:
         return render_template("web/sign_in.html", email=email, next=next_page,
                                problem="Wrong email or password."), 401
+    except staff.TooManyFailures as refused:
+        return _locked_out(email, next_page, refused.retry_after)
     session.clear()  # a fresh session on sign-in: no fixation of an earlier one
     session[SESSION_KEY] = issued.token
     return redirect(next_page or url_for(HOME[issued.role]))
+
+
+def _locked_out(email: str, next_page: str | None, retry_after: int):
+    """The same page and words whether or not the email has an account."""
+    minutes = math.ceil(retry_after / 60)
+    problem = f"Too many failed sign-ins. Please wait {minutes} minute{'s' if minutes > 1 else ''} and try again."
+    page = render_template("web/sign_in.html", email=email, next=next_page, problem=problem)
+    return page, 429, {"Retry-After": str(retry_after)}
 
 
 @bp.post("/sign-out")

@@ -92,6 +92,22 @@ def test_an_induction_course_is_booked_as_planned_and_keeps_the_rules(app):
     assert [a["id"] for a in appointments(desk, patient_id=patient)] == [s["id"] for s in sessions]
 
 
+def test_a_course_that_cannot_fit_in_the_next_two_weeks_is_planned_after_them(app):
+    # Closed from Wednesday Jun 3 to Friday Jun 26: Tuesday has room for a first session, but
+    # no six sessions fit within 21 days of it, or of any day in the planner's first look.
+    desk, clinic = open_clinic(app)
+    admin = api_as(app, "admin")
+    closed = [(datetime(2026, 6, 3) + timedelta(days=n)).date().isoformat() for n in range(24)]
+    assert admin.put("/clinic", json={"closed_dates": closed}).status_code == 200
+    patient = make_patient(desk)
+    body = course(clinic, patient, kind="induction", sessions=6, start_on="2026-06-02")
+    plan = desk.post("/courses/plan", json=body)
+    assert plan.status_code == 200, plan.json
+    assert starts(plan) == ["2026-06-29T13:00:00+00:00", "2026-06-30T13:00:00+00:00",
+                            "2026-07-01T13:00:00+00:00", "2026-07-02T13:00:00+00:00",
+                            "2026-07-03T13:00:00+00:00", "2026-07-06T13:00:00+00:00"]
+
+
 def test_a_course_with_given_starts_books_exactly_those(app):
     desk, clinic = open_clinic(app)
     patient = make_patient(desk)

@@ -140,6 +140,39 @@ def test_twenty_courses_racing_for_one_session_book_one_whole_course(pg_app):
     assert count_rows(app, select(Appointment).where(Appointment.patient_id != winner["patient_id"])) == 0
 
 
+def test_two_desks_planning_the_same_course_times_both_book_the_loser_planned_again(pg_app, monkeypatch):
+    # Both requests plan before either writes, so both pick the same earliest times. The
+    # database lets one course in; the other must be planned again around it (201), not be
+    # refused with "try again" (409).
+    from scheduler.services import booking
+
+    app = pg_app
+    desk = api_as(app, "front_desk")
+    clinic = set_up_clinic(api_as(app, "admin"), chairs=1)
+    patients = [make_patient(desk), make_patient(desk)]
+    both_planned = threading.Barrier(2, timeout=20)
+    first_plans = iter(range(2))  # only each request's first plan waits for the other's
+    planned = booking.plan_course
+
+    def plan_course_then_wait(*args, **kwargs):
+        plan = planned(*args, **kwargs)
+        if next(first_plans, None) is not None:
+            both_planned.wait()
+        return plan
+
+    monkeypatch.setattr(booking, "plan_course", plan_course_then_wait)
+    bodies = [{"patient_id": patient, "treatment_type_id": clinic.treatment, "kind": "induction",
+               "sessions": 6, "start_on": "2026-06-02"} for patient in patients]
+
+    answers = race([lambda api=api, body=body: api.post("/courses", json=body)
+                    for api, body in zip(desks(app, 2), bodies)])
+
+    assert codes(answers) == [201, 201], [(a.status_code, a.json) for a in answers]
+    starts = [{s["start"] for s in a.json["appointments"]} for a in answers]
+    assert not starts[0] & starts[1]
+    assert count_rows(app, select(Appointment)) == 12
+
+
 def test_a_double_clicked_book_button_books_one_course(pg_app):
     app = pg_app
     desk = api_as(app, "front_desk")
@@ -325,3 +358,32 @@ def test_a_booking_that_loses_a_deadlock_is_told_409_not_500(pg_app):
         assert db.session.scalar(select(func.count()).select_from(Course)) == 0
         assert db.session.scalar(select(func.count()).select_from(Appointment).where(
             Appointment.patient_id == patient)) == 0
+
+
+def test_two_desks_booking_one_time_without_naming_a_chair_both_get_a_chair(pg_app, monkeypatch):
+    # Both requests choose a chair before either writes, so both choose the first free chair.
+    # The database lets one in; the other must take the next free chair (201), not be told the
+    # time is gone (409) while a chair stands empty.
+    from scheduler.services import booking
+
+    app = pg_app
+    desk = api_as(app, "front_desk")
+    clinic = set_up_clinic(api_as(app, "admin"), chairs=2)
+    patients = [make_patient(desk), make_patient(desk)]
+    both_placed = threading.Barrier(2, timeout=20)
+    first_places = iter(range(2))  # only each request's first choice waits for the other's
+    placed = booking.place_session
+
+    def place_session_then_wait(*args, **kwargs):
+        slot = placed(*args, **kwargs)
+        if next(first_places, None) is not None:
+            both_placed.wait()
+        return slot
+
+    monkeypatch.setattr(booking, "place_session", place_session_then_wait)
+    start = clinic_time("2026-06-02", "09:00")
+    answers = race([lambda api=api, patient=patient: book_session(api, patient, clinic.treatment, start)
+                    for api, patient in zip(desks(app, 2), patients)])
+
+    assert codes(answers) == [201, 201], [(a.status_code, a.json) for a in answers]
+    assert {a.json["chair_id"] for a in answers} == set(clinic.chairs)

@@ -2,7 +2,8 @@
 the real smtplib talk to them over real sockets.
 
 `TwilioStandIn` answers the Messages endpoint the way Twilio does and can be told to misbehave
-for the next requests; `SmtpStandIn` is a real SMTP server (aiosmtpd) that keeps what it gets.
+for the next requests, or for a while (an outage); `SmtpStandIn` is a real SMTP server (aiosmtpd)
+that keeps what it gets.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import logging
 import re
 import socket
 import threading
+import time
 import uuid
 from collections import deque
 from dataclasses import dataclass
@@ -34,15 +36,24 @@ class TwilioRequest:
     account: str  # the Basic auth user
     fields: dict[str, str]  # To, From, Body, StatusCallback, ...
     answer: int | None  # the HTTP status given; None when the request was left hanging
+    sid: str | None = None  # the message's sid, when it was accepted
+    # Accepted, but answered only after the client had given up ("slow"): Twilio has the message
+    # and will send it, the sender never learns so and will try again.
+    answered_late: bool = False
 
 
 class TwilioStandIn:
     """POST /2010-04-01/Accounts/{sid}/Messages.json, answered like Twilio: 201 and a queued
-    message, unless told otherwise with `fail_next`."""
+    message, unless told otherwise with `fail_next` or `fail_during`.
 
-    def __init__(self):
+    `late_seconds`: how long a "slow" request waits before it is answered (make it longer than
+    the client's time-out)."""
+
+    def __init__(self, late_seconds: float = HANG_LIMIT_SECONDS):
         self.requests: list[TwilioRequest] = []
+        self.late_seconds = late_seconds
         self._script: deque[str | int] = deque()
+        self._outage: list[tuple[float, str | int]] = []  # (monotonic end, outcome), in order
         self._lock = threading.Lock()
         self._released = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -62,6 +73,18 @@ class TwilioStandIn:
         with self._lock:
             self._script.extend(outcomes)
 
+    def fail_during(self, *phases: tuple[str | int, float]) -> None:
+        """An outage from now on: each (outcome, seconds) in turn, e.g. ("500", 20), ("429", 20),
+        ("slow", 20); healthy again after the last. Outcomes given to `fail_next` come first.
+
+        "slow" takes the message (201, a sid) but answers only after `late_seconds`."""
+        ends = time.monotonic()
+        with self._lock:
+            self._outage = []
+            for outcome, seconds in phases:
+                ends += seconds
+                self._outage.append((ends, outcome))
+
     def start(self) -> "TwilioStandIn":
         self._thread.start()
         return self
@@ -73,7 +96,10 @@ class TwilioStandIn:
 
     def _next_outcome(self) -> str | int | None:
         with self._lock:
-            return self._script.popleft() if self._script else None
+            if self._script:
+                return self._script.popleft()
+            now = time.monotonic()
+            return next((outcome for ends, outcome in self._outage if now < ends), None)
 
     def _record(self, request: TwilioRequest) -> None:
         with self._lock:
@@ -95,8 +121,15 @@ class TwilioStandIn:
                     standin._released.wait(HANG_LIMIT_SECONDS)
                     self.close_connection = True
                     return None
+                if outcome == "slow":  # taken, but answered after the client's time-out
+                    status, payload = _reply(None, match.group(1), fields)
+                    standin._record(TwilioRequest(self.path, self._account(), fields, status,
+                                                  payload["sid"], answered_late=True))
+                    standin._released.wait(standin.late_seconds)
+                    return self._answer_if_still_there(status, payload)
                 status, payload = _reply(outcome, match.group(1), fields)
-                standin._record(TwilioRequest(self.path, self._account(), fields, status))
+                standin._record(TwilioRequest(self.path, self._account(), fields, status,
+                                              payload.get("sid")))
                 return self._answer(status, payload)
 
             def _account(self) -> str:
@@ -112,6 +145,12 @@ class TwilioStandIn:
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+
+            def _answer_if_still_there(self, status: int, payload: dict) -> None:
+                try:
+                    self._answer(status, payload)
+                except OSError:  # the client gave up and hung up: that is the point
+                    self.close_connection = True
 
             def log_message(self, *args):  # keep test output quiet
                 pass

@@ -421,3 +421,30 @@ def test_front_desk_and_monitoring_get_403_from_every_admin_page(app, role):
         assert pages.post(path, POSTS[path]).status_code == 403, path
     _nothing_added(app)
     assert "Clinic settings" not in text_of(pages.get("/admin/clinic"))  # nor in their menu
+
+
+def test_admin_gives_a_person_who_forgot_it_a_new_password_and_their_sessions_end(app):
+    from scheduler.services.staff import sign_in
+
+    admin, nurse = pages_as(app, "admin"), pages_as(app, "monitoring")
+    nurse_id = _me(app, nurse)
+    assert nurse.get("/monitoring/alerts").status_code == 200
+    done = admin.post("/admin/staff", {"action": "password", "staff_id": nurse_id,
+                                       f"password.{nurse_id}": "a fresh long password"})
+    assert done.status_code == 303
+    assert nurse.get("/monitoring/alerts").status_code == 302  # signed out everywhere
+    with app.app_context():
+        email = db.session.get(StaffUser, nurse_id).email
+        assert sign_in(email, "a fresh long password").role == "monitoring"
+    assert [e.object_id for e in _audited(app, "staff.set_password")] == [nurse_id]
+
+
+def test_a_too_short_new_password_is_refused_at_its_field_and_not_shown_again(app):
+    admin, nurse = pages_as(app, "admin"), pages_as(app, "monitoring")
+    nurse_id = _me(app, nurse)
+    refused = admin.post("/admin/staff", {"action": "password", "staff_id": nurse_id,
+                                          f"password.{nurse_id}": "short1"})
+    assert refused.status_code == 409
+    assert f'id="e-password-{nurse_id}"' in refused.get_data(as_text=True)
+    assert "short1" not in refused.get_data(as_text=True)
+    assert nurse.get("/monitoring/alerts").status_code == 200  # nothing changed

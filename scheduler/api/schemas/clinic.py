@@ -2,7 +2,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from ...engine.hours import WEEKDAYS
-from .fields import Clock, Count, Email, IsoDate, Phone, Text, TimeZoneName
+from .fields import Clock, Count, Email, Flag, IsoDate, Phone, Text, TimeZoneName
 
 CHANNELS = ("sms", "email")
 MINUTES_IN_30_DAYS = 30 * 24 * 60
@@ -67,7 +67,7 @@ class ClinicSchema(Schema):
 class ChairSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = Text(80, 1, required=True)
-    active = fields.Boolean(load_default=True)
+    active = Flag(load_default=True)
 
 
 class TreatmentTypeSchema(Schema):
@@ -76,4 +76,4 @@ class TreatmentTypeSchema(Schema):
     duration_minutes = Count(5, 12 * 60, required=True)
     buffer_minutes = Count(0, 4 * 60, load_default=0)
     preparation = Text(2000, load_default="")
-    active = fields.Boolean(load_default=True)
+    active = Flag(load_default=True)

@@ -23,13 +23,17 @@ _CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 class Text(fields.String):
-    """Trimmed text without control characters, at most `max_length` long."""
+    """Trimmed text without control characters, at most `max_length` long (as sent, and as
+    kept: the OpenAPI document's maxLength holds for the text before trimming too)."""
 
     def __init__(self, max_length: int = 200, min_length: int = 0, **kwargs):
-        super().__init__(validate=validate.Length(min_length, max_length), **kwargs)
+        self._length = validate.Length(min_length, max_length)
+        super().__init__(validate=self._length, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        sent = super()._deserialize(value, attr, data, **kwargs)
+        self._length(sent)
+        text = sent.strip()
         if _CONTROL.search(text):
             raise ValidationError("must not contain control characters")
         return text
@@ -40,6 +44,16 @@ class Id(fields.Integer):
 
     def __init__(self, strict: bool = True, **kwargs):
         super().__init__(strict=strict, validate=validate.Range(1, MAX_ID), **kwargs)
+
+
+class Flag(fields.Boolean):
+    """JSON's true or false, and nothing else: marshmallow would also take 0, 1, "yes" or "off",
+    which the OpenAPI document (type: boolean) tells clients is refused."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value is True or value is False:
+            return value
+        raise self.make_error("invalid", input=value)
 
 
 def Count(low: int, high: int, **kwargs) -> fields.Integer:

@@ -1,7 +1,7 @@
 """Schemas for patients and their contact consent."""
 from marshmallow import Schema, fields, validate
 
-from .fields import Email, Phone, Text, TimeZoneName
+from .fields import Email, Flag, Phone, Text, TimeZoneName
 
 
 class PatientSchema(Schema):
@@ -12,8 +12,8 @@ class PatientSchema(Schema):
     email = Email(allow_none=True, load_default=None, validate=validate.Length(max=254))
     # The patient's own zone, for the times in their messages; the clinic's when left out.
     timezone = TimeZoneName(load_default=None)
-    sms_opt_in = fields.Boolean(load_default=False)
-    email_opt_in = fields.Boolean(load_default=False)
+    sms_opt_in = Flag(load_default=False)
+    email_opt_in = Flag(load_default=False)
     sms_opted_out = fields.Boolean(dump_only=True)
     created_at = fields.AwareDateTime(dump_only=True)
     updated_at = fields.AwareDateTime(dump_only=True)
@@ -30,8 +30,8 @@ class PatientUpdateSchema(PatientSchema):
     phone = Phone(allow_none=True)
     email = Email(allow_none=True, validate=validate.Length(max=254))
     timezone = TimeZoneName()
-    sms_opt_in = fields.Boolean()
-    email_opt_in = fields.Boolean()
+    sms_opt_in = Flag()
+    email_opt_in = Flag()
 
 
 class PatientQuerySchema(Schema):
