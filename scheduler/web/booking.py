@@ -7,13 +7,12 @@ from itertools import groupby
 from typing import Any, Mapping
 
 from flask import flash, redirect, render_template, request, url_for
-from marshmallow import EXCLUDE, fields, validate
 from werkzeug.datastructures import MultiDict
 
 from .. import clock
 from ..api.access import ALL_STAFF, BOOKERS
 from ..api.schemas.booking import CancelSchema, CourseCancelSchema, CourseRequestSchema, RescheduleSchema
-from ..api.schemas.fields import EARLIEST, LATEST, Clock, Id
+from ..api.schemas.fields import EARLIEST, LATEST, Clock, Count, Id
 from ..engine.appointment_status import TRANSITIONS
 from ..engine.hours import parse_clock
 from ..services import booking, booking_views
@@ -32,17 +31,14 @@ KINDS = (("induction", "Induction (3 to 6 sessions)"), ("maintenance", "Maintena
 
 
 class CourseForm(CourseRequestSchema):
-    """The API's course request as the page posts it: numbers arrive as text, and a preferred
-    time of day may come along. Every other rule is the API's own."""
+    """The API's course request as the page posts it, with a preferred time of day and
+    messages that say what to choose. forms.read turns typed numbers into numbers and leaves out
+    what the schema does not know (the button pressed, the patient search text); every rule is
+    the API's own."""
 
-    class Meta:
-        unknown = EXCLUDE  # the button pressed ("action") and the patient search text
-
-    patient_id = Id(strict=False, required=True, error_messages={"required": "choose a patient"})
-    treatment_type_id = Id(strict=False, required=True,
-                           error_messages={"required": "choose a treatment"})
-    sessions = fields.Integer(required=True, validate=validate.Range(1, 12),
-                              error_messages={"required": "say how many sessions"})
+    patient_id = Id(required=True, error_messages={"required": "choose a patient"})
+    treatment_type_id = Id(required=True, error_messages={"required": "choose a treatment"})
+    sessions = Count(1, 12, required=True, error_messages={"required": "say how many sessions"})
     preferred_time = Clock(load_default=None)
 
 
