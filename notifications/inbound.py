@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from scheduler.engine import appointment_status as status
@@ -22,8 +22,8 @@ from scheduler.models.clinic import DEFAULT_CRISIS_TEXT
 from scheduler.phones import to_e164
 from scheduler.services import audit
 
-from . import alerts, checkins, content, replies
-from .models import InboundMessage, Notification
+from . import alerts, checkins, content, outbox, replies
+from .models import InboundMessage
 
 log = logging.getLogger("notifications.inbound")
 MAX_BODY = 2000  # Twilio joins long texts up to 1,600 characters
@@ -107,8 +107,11 @@ def _act(reading: replies.Reading, sender: Sender, message: InboundMessage, clin
         return _confirm(sender, clinic, now)
     if reading.kind == replies.STOP:
         _set_opted_out(sender, True, now)
+        outbox.texts_stopped(sender.ids, now)
         return _say("stopped", clinic)
     if reading.kind == replies.START:
+        if any(p.sms_opted_out for p in sender.patients):  # a second START must not plan twice
+            outbox.texts_started(clinic, sender.ids, now)
         _set_opted_out(sender, False, now)
         return _say("started", clinic)
     if reading.kind == replies.HELP:
@@ -148,12 +151,6 @@ def _set_opted_out(sender: Sender, opted_out: bool, now: datetime) -> None:
             patient.updated_at = now
             audit.record("patient.sms_opt_out" if opted_out else "patient.sms_opt_in", "patient",
                          patient.id, by="patient text")
-    if opted_out:
-        db.session.execute(
-            update(Notification)
-            .where(Notification.patient_id.in_(sender.ids), Notification.channel == "sms",
-                   Notification.status == "pending")
-            .values(status="cancelled", error="the patient texted STOP", updated_at=now))
 
 
 def _score(score: int | None, sender: Sender, message: InboundMessage, clinic: Clinic | None,

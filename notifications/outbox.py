@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable, Sequence
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from scheduler.engine import appointment_status as status
 from scheduler.extensions import db
 from scheduler.models import Appointment, Clinic
 
@@ -53,6 +54,39 @@ def session_missed(appointment: Appointment, now: datetime) -> None:
 def session_completed(clinic: Clinic, appointment: Appointment, now: datetime) -> None:
     cancel_pending([appointment.id], "the session is over", now)
     _add(appointment, rules.checkins_for(now, clinic.checkin_rules), now)
+
+
+def texts_stopped(patient_ids: Sequence[int], now: datetime) -> None:
+    """STOP: no text waiting for these patients goes out (email still does)."""
+    db.session.execute(
+        update(Notification)
+        .where(Notification.patient_id.in_(list(patient_ids)), Notification.channel == "sms",
+               Notification.status == "pending")
+        .values(status="cancelled", error=rules.STOPPED, updated_at=now))
+
+
+def texts_started(clinic: Clinic | None, patient_ids: Sequence[int], now: datetime) -> None:
+    """START: the SMS reminders STOP took from sessions still to come are planned again.
+
+    They are new rows: the stopped ones stay as they were, for the record. A session's rows from
+    before its last move (the time of its latest reschedule notice) are about another time and
+    are left out.
+    """
+    if clinic is None:
+        return
+    sessions = db.session.scalars(
+        select(Appointment).where(Appointment.patient_id.in_(list(patient_ids)), Appointment.start_at > now,
+                                  Appointment.status.in_((status.SCHEDULED, status.CONFIRMED)))
+        .order_by(Appointment.start_at)).all()
+    rows = db.session.scalars(
+        select(Notification).where(Notification.appointment_id.in_([a.id for a in sessions]),
+                                   Notification.purpose.in_(("reminder", "reschedule")))).all()
+    for session in sessions:
+        own = [r for r in rows if r.appointment_id == session.id]
+        moved = max((r.created_at for r in own if r.purpose == "reschedule"), default=None)
+        earlier = [(r.rule_minutes, r.error) for r in own if r.purpose == "reminder" and r.channel == "sms"
+                   and (moved is None or r.created_at >= moved)]
+        _add(session, rules.reminders_after_start(session.start_at, now, clinic.reminder_rules, earlier), now)
 
 
 def cancel_pending(appointment_ids: Iterable[int], reason: str, now: datetime) -> None:

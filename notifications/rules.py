@@ -25,6 +25,8 @@ ABOUT_UPCOMING = ("confirmation", "reminder", "reschedule")
 # News the patient must have before the session's time, however late it is: told late, they
 # still will not come for nothing (a cancellation) or miss their new time (a reschedule).
 UNTIL_THE_SESSION = ("cancellation", "reschedule")
+# Why an SMS did not go to a number that texted STOP; START looks for it (reminders_after_start).
+STOPPED = "the patient texted STOP"
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,22 @@ def reminders_for(start: datetime, now: datetime, rules: Iterable[Mapping]) -> l
     return planned
 
 
+def reminders_after_start(start: datetime, now: datetime, rules: Iterable[Mapping],
+                           earlier: Iterable[tuple[int | None, str | None]]) -> list[Planned]:
+    """The SMS reminders to plan again for a session when its number texts START.
+
+    `earlier` holds (rule_minutes, error) of the session's SMS reminders for its current time. A
+    rule comes back only if STOP is all that kept its reminder from going (cancelled while
+    pending, or skipped when due) and it is still useful now; any other outcome stands, so
+    nothing already sent or waiting is planned twice.
+    """
+    earlier = list(earlier)
+    stopped = {minutes for minutes, error in earlier if error == STOPPED}
+    other = {minutes for minutes, error in earlier if error != STOPPED}
+    return [p for p in reminders_for(start, now, rules)
+            if p.channel == "sms" and p.skip_reason is None and p.rule_minutes in stopped - other]
+
+
 def checkins_for(completed_at: datetime, rules: Iterable[Mapping]) -> list[Planned]:
     return [Planned("checkin", rule["channel"], completed_at + timedelta(minutes=rule["after_minutes"]),
                     rule["after_minutes"]) for rule in rules]
@@ -143,7 +161,7 @@ def _not_allowed(s: Situation) -> str | None:
     r = s.recipient
     if s.channel == "sms":
         if r.sms_opted_out:
-            return "the patient texted STOP"
+            return STOPPED
         if not r.sms_opt_in:
             return "no consent to SMS"
         if not r.phone:

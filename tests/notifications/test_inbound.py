@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -165,6 +166,52 @@ def test_stop_ends_texts_until_start_but_email_still_goes(ward, clock):
     notice = [n for n in ward.notes(appointment_id=sessions[2]["id"]) if n["purpose"] == "reschedule"]
     assert {n["channel"]: n["status"] for n in notice} == {"sms": "sent", "email": "sent"}
     assert answer(text(ward.client, phone, "HELP"))
+
+
+def _waiting_texts(ward, patient) -> list[tuple[int, int]]:
+    return sorted((n["appointment_id"], n["rule_minutes"]) for n in ward.notes(patient_id=patient, status="pending")
+                  if n["channel"] == "sms" and n["purpose"] == "reminder")
+
+
+def test_start_brings_back_the_reminders_stop_took_and_plans_none_twice(ward, clock):
+    patient, phone = ward.patient()
+    sessions = ward.book_three(patient)
+    ids = [s["id"] for s in sessions]
+    ward.work()
+    answer(text(ward.client, phone, "STOP"))
+    assert _waiting_texts(ward, patient) == []
+    first_start = datetime.fromisoformat(sessions[0]["start"])
+    clock.set(first_start - timedelta(hours=23))  # an hour after the day-before reminder was due
+    ward.work()
+    day_before = {n["channel"]: n["status"] for n in ward.notes(appointment_id=ids[0])
+                  if n["purpose"] == "reminder" and n["rule_minutes"] == 1440}
+    assert day_before == {"sms": "cancelled", "email": "sent"}
+    # Moved while stopped: the move planned its own reminders, which START must not double.
+    moved = ward.desk.post(f"/appointments/{ids[2]}/reschedule", json={"start": "2026-06-12T10:00:00-04:00"})
+    assert moved.status_code == 200, moved.json
+
+    for _ in range(2):  # a second START plans nothing more
+        assert len(answer(text(ward.client, phone, "START"))) == 1
+        assert _waiting_texts(ward, patient) == sorted((i, m) for i in ids for m in (1440, 120))
+
+    ward.work()  # the day-before text is an hour late and still useful: it goes now, once
+    sent = [n["rule_minutes"] for n in ward.notes(appointment_id=ids[0], status="sent")
+            if n["channel"] == "sms" and n["purpose"] == "reminder"]
+    assert sent == [1440]
+    stopped = [n for n in ward.notes(appointment_id=ids[0], status="cancelled") if n["channel"] == "sms"]
+    assert {n["error"] for n in stopped} == {"the patient texted STOP"}  # kept for the record
+
+
+def test_start_brings_back_no_reminder_that_is_too_late_or_for_a_cancelled_session(ward, clock):
+    patient, phone = ward.patient()
+    sessions = ward.book_three(patient)
+    answer(text(ward.client, phone, "STOP"))
+    assert ward.desk.post(f"/appointments/{sessions[1]['id']}/cancel", json={"reason": "patient asked"}).status_code == 200
+    clock.set(datetime.fromisoformat(sessions[0]["start"]) - timedelta(minutes=30))
+    answer(text(ward.client, phone, "START"))
+    # The first session's reminders are past use (the two-hour one is 90 minutes late), the
+    # second is cancelled: only the third's come back.
+    assert _waiting_texts(ward, patient) == [(sessions[2]["id"], 120), (sessions[2]["id"], 1440)]
 
 
 def test_yes_from_a_number_that_said_stop_starts_texts_again(ward):
