@@ -5,13 +5,16 @@ one interval job claims due rows in batches. Claims are leases: `FOR UPDATE SKIP
 PostgreSQL lets several workers claim side by side without waiting on each other or taking the
 same row; SQLite ignores FOR UPDATE, but its writes are serialized, so the one UPDATE ...
 RETURNING that claims is atomic there too. A worker that dies holds its claims only until the
-lease runs out.
+lease runs out; one told to stop (SIGTERM, as a deploy does) finishes the message in hand and
+hands the rest back at once.
 """
 from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
+import threading
 import traceback
 import uuid
 from datetime import timedelta
@@ -55,13 +58,30 @@ def claim_due(worker_id: str, batch: int = BATCH, lease: timedelta = LEASE) -> l
     return sorted(claimed)
 
 
+def release(notification_ids: list[int], worker_id: str) -> None:
+    """Hand back claims not yet worked on, so another worker takes them now, not after the lease.
+    The claim did not count as an attempt."""
+    db.session.execute(
+        update(Notification)
+        .where(Notification.id.in_(notification_ids), Notification.claimed_by == worker_id,
+               Notification.status == "pending")
+        .values(lease_until=None, claimed_by=None, attempts=Notification.attempts - 1))
+    db.session.commit()
+
+
 def run_once(worker_id: str, channels: dict | None = None, batch: int = BATCH,
-             lease: timedelta = LEASE) -> dict[str, int]:
-    """Claim one batch and send it; counts of the outcomes."""
+             lease: timedelta = LEASE, stopping: threading.Event | None = None) -> dict[str, int]:
+    """Claim one batch and send it; counts of the outcomes. Once `stopping` is set, the rest of
+    the batch is released instead of sent."""
     channels = channels or channels_from_config()
     escalate_quietly(clock.now(), channels.get("email"))  # never stops the sending below
     outcomes: dict[str, int] = {}
-    for notification_id in claim_due(worker_id, batch, lease):
+    claimed = claim_due(worker_id, batch, lease)
+    for index, notification_id in enumerate(claimed):
+        if stopping is not None and stopping.is_set():
+            release(claimed[index:], worker_id)
+            outcomes["released"] = len(claimed) - index
+            break
         try:
             status = dispatch(notification_id, worker_id, channels, clock.now(), lease)
         except Exception as error:  # one bad row must not stop the batch; its lease brings it back
@@ -98,22 +118,41 @@ def channels_from_config() -> dict:
 
 
 def run_forever(app: Flask) -> None:
-    """The `flask worker` process: an APScheduler interval job until interrupted."""
+    """The `flask worker` process: an APScheduler interval job until SIGTERM or Ctrl-C.
+
+    Stopping lets the message in hand finish and be recorded (killing the process then could
+    send it twice) and releases the rest of the batch; a second SIGTERM is ignored, SIGKILL is
+    the hard stop.
+    """
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     worker_id = worker_name()
+    stopping = threading.Event()
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per tick
 
     def tick() -> None:
         with app.app_context():
-            while sum(run_once(worker_id).values()) >= BATCH:  # a backlog: keep going
-                pass
+            while not stopping.is_set() and sum(run_once(worker_id, stopping=stopping).values()) >= BATCH:
+                pass  # a backlog: keep going
 
     scheduler = BlockingScheduler(timezone="UTC")
     scheduler.add_job(tick, "interval", seconds=app.config["WORKER_POLL_SECONDS"],
                       max_instances=1, coalesce=True, id="send-due-notifications")
+    signal.signal(signal.SIGTERM, _leave_main_loop)
     log.info("worker started", extra={"action": worker_id})
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         pass
+    finally:
+        stopping.set()
+        if scheduler.running:
+            scheduler.shutdown(wait=True)  # waits for the tick in hand
+        log.info("worker stopped", extra={"action": worker_id})
+
+
+def _leave_main_loop(signum, frame) -> None:
+    """SIGTERM, like Ctrl-C, ends the scheduler's loop in the main thread; the sending thread
+    is stopped gently by run_forever."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise SystemExit(0)

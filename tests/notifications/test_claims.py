@@ -73,3 +73,37 @@ def test_a_message_that_breaks_is_logged_by_type_and_place_never_by_its_words(ap
     logged = "\n".join(JsonFormatter().format(r) for r in caplog.records)
     assert "RuntimeError at" in logged
     assert "5550188" not in logged
+
+
+class StopsTheWorker(Counting):
+    """Sends, then tells the worker to stop (SIGTERM arriving while a message is out)."""
+
+    def __init__(self, stopping):
+        super().__init__()
+        self.stopping = stopping
+
+    def send(self, message):
+        self.stopping.set()
+        return super().send(message)
+
+
+def test_a_worker_told_to_stop_sends_the_message_in_hand_and_hands_back_the_rest(app):
+    import threading
+
+    from notifications.models import Notification
+    from notifications.worker import run_once
+    from scheduler.extensions import db
+
+    admin, desk = api_as(app, "admin"), api_as(app, "front_desk")
+    clinic = set_up_clinic(admin)
+    desk.post("/appointments", json={"patient_id": make_patient(desk), "treatment_type_id": clinic.treatment,
+                                     "start": "2026-06-03T10:00:00-04:00"})
+    stopping = threading.Event()
+    channel = StopsTheWorker(stopping)
+    with app.app_context():
+        assert run_once("leaving", {"sms": channel, "email": channel}, stopping=stopping) == {"sent": 1, "released": 1}
+        confirmations = db.select(Notification).where(Notification.purpose == "confirmation")
+        rows = {n.status: n for n in db.session.scalars(confirmations)}
+        assert rows["pending"].lease_until is None and rows["pending"].attempts == 0
+        assert claim_due("next", lease=LEASE) == [rows["pending"].id]  # at once, no lease to wait out
+        assert channel.sent == [rows["sent"].id]

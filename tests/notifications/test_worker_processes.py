@@ -18,7 +18,11 @@ from scheduler.extensions import db
 from tests.factories import add_due_reminders, api_as, make_patient, set_up_clinic
 
 DUE = 1000
-SHORT_LEASE = timedelta(seconds=3)
+# Short, so the test need not wait out production's two minutes for a dead worker's claims, but
+# longer than one send can take on a loaded machine: a healthy worker slower than its own lease
+# would (rightly) lose the message to another and send it twice (seen with 3 s in a slow run).
+SHORT_LEASE = timedelta(seconds=10)
+IDLE_ROUNDS = int(SHORT_LEASE.total_seconds()) + 2  # a worker waits out others' leases before leaving
 
 
 class RecordingChannel:
@@ -47,7 +51,7 @@ def work_until_empty(database_url: str, sends_file: str, hang_on: int | None = N
     channel = RecordingChannel(sends_file, hang_on)
     with app.app_context():
         idle_rounds = 0
-        while idle_rounds < 5:  # a few empty rounds: others' leases (3 s) may still run out
+        while idle_rounds < IDLE_ROUNDS:  # nothing due may only mean claims whose lease runs on
             outcomes = run_once(f"w{os.getpid()}", {"sms": channel, "email": channel},
                                 batch=25, lease=SHORT_LEASE)
             idle_rounds = 0 if outcomes else idle_rounds + 1
