@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from .errors import CourseRuleBroken, NoScheduleFits, NotBookable, SlotTaken
 from .slots import Clinic, Slot, Timeline, Treatment, earliest_slot, first_free_chair, opening_window_for
@@ -75,6 +75,16 @@ def course_rule_violation(rules: CourseRules, clinic: Clinic, starts: Sequence[d
         for k, day in enumerate(days):
             if day != days[0] + timedelta(days=k * rules.interval_days):
                 return f"maintenance sessions fall every {rules.interval_days} days"
+    return None
+
+
+def too_close_to(clinic: Clinic, start: datetime, others: Iterable[datetime], min_gap: timedelta) -> datetime | None:
+    """The first of an induction's other sessions that a session moved to `start` would come
+    within `min_gap` of (on the clinic's clock, as when the course was planned), or None."""
+    for other in sorted(others):
+        earlier, later = sorted((start, other))
+        if clinic.hours.wall_time_between(earlier, later) < min_gap:
+            return other
     return None
 
 

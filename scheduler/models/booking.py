@@ -25,6 +25,9 @@ class Course(db.Model):
     treatment_type_id: Mapped[int] = mapped_column(ForeignKey("treatment_type.id"))
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default="active")
+    # An induction's spacing as booked, so a session rescheduled afterwards keeps it too; None for
+    # maintenance, whose sessions may move freely.
+    min_gap_hours: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     appointments: Mapped[list[Appointment]] = relationship(

@@ -15,9 +15,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from .. import clock
 from ..engine import appointment_status as status
-from ..engine.courses import INDUCTION, CourseRules, fit_starts, place_session, plan_course
-from ..engine.errors import NoScheduleFits, SlotTaken
-from ..engine.slots import Slot, free_slots
+from ..engine.courses import INDUCTION, CourseRules, fit_starts, place_session, plan_course, too_close_to
+from ..engine.errors import CourseRuleBroken, NoScheduleFits, SlotTaken
+from ..engine.slots import Clinic as ClinicRules, Slot, free_slots
 from ..extensions import db
 from ..models import Appointment, Course, Patient, TreatmentType
 from notifications import outbox
@@ -82,7 +82,8 @@ def book_course(request: CourseRequest) -> Course:
         _lock_patient(request.patient_id)
         slots = _plan_or_fit(request)
         course = Course(patient_id=request.patient_id, treatment_type_id=request.treatment_type_id,
-                        kind=request.kind, status="active", created_at=clock.now())
+                        kind=request.kind, status="active", created_at=clock.now(),
+                        min_gap_hours=request.min_gap_hours if request.kind == INDUCTION else None)
         db.session.add(course)
         # No autoflush while the sessions are placed (_place reads the treatment type and the
         # clinic): a rival's clash must surface at the flush below, where it means "plan again",
@@ -142,6 +143,7 @@ def reschedule(appointment_id: int, start: datetime, chair_id: int | None = None
                              chair_id=chair_id, preferred_chair_id=appointment.chair_id,
                              ignore_appointment_id=appointment.id)
     slot = place_session(calendar, start, now)
+    _keep_induction_gap(appointment, calendar.clinic, slot.start)
     previous = appointment.start_at
     _place(appointment, slot)
     appointment.status = new_status
@@ -153,6 +155,29 @@ def reschedule(appointment_id: int, start: datetime, chair_id: int | None = None
                  chair_id=slot.chair_id)
     db.session.commit()
     return appointment
+
+
+def _keep_induction_gap(appointment: Appointment, clinic: ClinicRules, start: datetime) -> None:
+    neighbour = gap_neighbour(appointment, clinic, start)
+    if neighbour is not None:
+        when = neighbour.astimezone(clinic.hours.timezone).strftime("%a %d %b %H:%M")
+        raise CourseRuleBroken(f"is less than {appointment.course.min_gap_hours} hours from this "
+                               f"course's session on {when}", "start")
+
+
+def gap_neighbour(appointment: Appointment, clinic: ClinicRules, start: datetime) -> datetime | None:
+    """The session of the appointment's induction course that moving it to `start` would bring
+    within the course's gap (the gap keeps doses apart), or None.
+
+    The span is not checked: a session put off because the patient was unwell may well end the
+    course later than planned. Cancelled and missed sessions held no dose.
+    """
+    course = appointment.course
+    if course is None or not course.min_gap_hours:
+        return None
+    others = [a.start_at for a in course.appointments
+              if a.id != appointment.id and a.status not in (status.CANCELLED, status.NO_SHOW)]
+    return too_close_to(clinic, start, others, timedelta(hours=course.min_gap_hours))
 
 
 def change_status(appointment_id: int, action: str, reason: str | None = None) -> Appointment:

@@ -10,7 +10,7 @@ from ..engine.courses import course_rule_violation
 from ..engine.preferred_time import honour_preferred_time
 from ..engine.slots import Slot
 from ..extensions import db
-from ..models import Patient, TreatmentType
+from ..models import Appointment, Patient, TreatmentType
 from . import booking
 from .booking import CourseRequest
 from .clinic import find_clinic, list_chairs, list_treatment_types, scheduling_rules
@@ -38,6 +38,17 @@ def active_treatment_types() -> list[TreatmentType]:
 
 def chair_names() -> dict[int, str]:
     return {chair.id: chair.name for chair in list_chairs()}
+
+
+def times_to_move_to(appointment: Appointment, day: date) -> list[Slot]:
+    """Free slots around `day` the session may move to: not its own time, and none the move
+    would be refused for, too close to another session of its induction course."""
+    clinic = find_clinic()
+    if clinic is None:
+        return []
+    rules = scheduling_rules(clinic)
+    return [slot for slot in free_slots_around(appointment.treatment_type_id, day)
+            if slot.start != appointment.start_at and booking.gap_neighbour(appointment, rules, slot.start) is None]
 
 
 def free_slots_around(treatment_type_id: int, day: date, reach: int = DAYS_AROUND) -> list[Slot]:

@@ -259,8 +259,7 @@ def _appointment_page(found, problems=None, entered=None, code=200, around: date
     day = around or _clinic_day(found.start_at)
     free = []
     if "reschedule" in actions and staff is not None and staff.role in BOOKERS:
-        free = [slot for slot in booking_views.free_slots_around(found.treatment_type_id, day)
-                if slot.start != found.start_at]
+        free = booking_views.times_to_move_to(found, day)
     course_kind = booking.get_course(found.course_id).kind if found.course_id else None
     return render_template(
         "web/booking_pages/appointment.html", appointment=found, patient=get_patient(found.patient_id),

@@ -445,6 +445,34 @@ def test_a_session_cannot_be_moved_onto_a_taken_time(app):
     assert same_day.status_code == 409
 
 
+def test_an_induction_session_cannot_be_moved_closer_than_its_courses_gap(app):
+    desk, clinic = open_clinic(app)
+    patient = make_patient(desk)
+    booked = desk.post("/courses", json=course(clinic, patient, kind="induction", sessions=3,
+                                                min_gap_hours=48, start_on="2026-06-02"))
+    assert booked.status_code == 201, booked.json
+    assert booked.json["min_gap_hours"] == 48
+    first, second, third = booked.json["appointments"]
+    assert first["start"] == "2026-06-02T13:00:00+00:00"  # Tuesday 09:00 in New York
+    before = appointments(desk, patient_id=patient)
+
+    # Wednesday 14:00 is 29 hours after Tuesday's session: too soon after that dose.
+    refused = desk.post(f"/appointments/{second['id']}/reschedule",
+                        json={"start": clinic_time("2026-06-03", "14:00")})
+    assert refused.status_code == 422, refused.json
+    assert "48 hours" in refused.json["errors"]["json"]["start"][0]
+    assert "Tue 02 Jun 09:00" in refused.json["errors"]["json"]["start"][0]
+    assert appointments(desk, patient_id=patient) == before
+
+    # Later is fine, even past the course's planned span (a session put off for illness)...
+    last = desk.post(f"/appointments/{third['id']}/reschedule", json={"start": clinic_time("2026-06-26", "09:00")})
+    assert last.status_code == 200, last.json
+    # ... and a cancelled session holds no dose to keep apart from.
+    assert desk.post(f"/appointments/{first['id']}/cancel", json={"reason": "unwell"}).status_code == 200
+    moved = desk.post(f"/appointments/{second['id']}/reschedule", json={"start": clinic_time("2026-06-03", "14:00")})
+    assert moved.status_code == 200, moved.json
+
+
 def test_cancelled_session_frees_its_chair(app):
     desk, clinic = open_clinic(app, chairs=1)
     patient, other = make_patient(desk), make_patient(desk)

@@ -12,7 +12,7 @@ from builders import (
     make_chairs, make_clinic, make_treatment, overlaps, starts_of, utc, wall, weekday_hours,
 )
 from scheduler.engine.courses import (
-    CourseRules, course_rule_violation, fit_starts, place_session, plan_course,
+    CourseRules, course_rule_violation, fit_starts, place_session, plan_course, too_close_to,
 )
 from scheduler.engine.errors import (
     CourseRuleBroken, NoScheduleFits, NotBookable, SchedulingError, SlotTaken,
@@ -532,3 +532,24 @@ def test_course_rule_violation_agrees_with_checking_each_rule_by_hand(data, rule
     rules, starts = rules_and_starts
     problem = course_rule_violation(rules, world.clinic(), starts)
     assert (problem is not None) == brute_rule_violation(world, rules, starts)
+
+
+# --- moving one session of an induction ----------------------------------------------------------
+
+def test_a_moved_session_too_close_to_another_names_that_one():
+    clinic = weekday_clinic()
+    others = [ny(0, 9), ny(3, 9)]  # Monday and Thursday
+    gap = timedelta(hours=24)
+    assert too_close_to(clinic, ny(1, 8, 45), others, gap) == ny(0, 9)  # 23 h 45 after Monday's
+    assert too_close_to(clinic, ny(2, 9, 15), others, gap) == ny(3, 9)  # 23 h 45 before Thursday's
+    assert too_close_to(clinic, ny(1, 9), others, gap) is None  # exactly the gap
+    assert too_close_to(clinic, ny(1, 9), [], gap) is None
+
+
+def test_the_gap_of_a_moved_session_is_counted_on_the_clinics_clock_across_dst():
+    clinic = daily_clinic()
+    saturday = local(NEW_YORK, 2026, 3, 7, 10)
+    sunday = local(NEW_YORK, 2026, 3, 8, 10)  # the clocks went forward overnight: 23 real hours
+    assert sunday - saturday == timedelta(hours=23)
+    assert too_close_to(clinic, sunday, [saturday], timedelta(hours=24)) is None
+    assert too_close_to(clinic, sunday - timedelta(minutes=15), [saturday], timedelta(hours=24)) == saturday

@@ -368,6 +368,25 @@ def test_a_session_is_rescheduled_to_a_free_time(app):
     assert "Moved to Tue 02 Jun 2026, 10:00 EDT" in text_of(desk.pages.get(done.headers["Location"]))
 
 
+def test_an_induction_session_is_offered_no_time_too_close_to_its_courses_others(app):
+    desk = open_clinic(app)
+    booked = desk.api.post("/courses", json={"patient_id": desk.patient, "treatment_type_id": desk.treatment,
+                                             "kind": "induction", "sessions": 3, "start_on": TUESDAY})
+    assert booked.status_code == 201, booked.json
+    _, second, third = booked.json["appointments"]
+    assert [s["start"] for s in booked.json["appointments"]] == [
+        "2026-06-02T13:00:00+00:00", "2026-06-03T13:00:00+00:00", "2026-06-04T13:00:00+00:00"]
+    # Tuesday, Wednesday and Thursday at 09:00, 24 hours apart: from Monday to Friday around
+    # the second, only Monday 09:00 and Friday keep a day's gap from both the others.
+    offered = options_of(desk.pages.get(f"/appointments/{second['id']}"), "f-start")
+    assert {start[:10] for start in offered} == {MONDAY, "2026-06-05"}
+    assert [start for start in offered if start.startswith(MONDAY)] == [clinic_time(MONDAY, "09:00")]
+    assert clinic_time("2026-06-05", "09:00") in offered  # exactly a day after Thursday's
+    later = options_of(desk.pages.get(f"/appointments/{third['id']}"), "f-start")
+    assert clinic_time("2026-06-04", "09:15") in later
+    assert not [start for start in later if start < clinic_time("2026-06-04", "09:00")]
+
+
 def test_another_days_free_times_are_listed_on_asking(app):
     desk = open_clinic(app)
     session_id = book_one(desk)

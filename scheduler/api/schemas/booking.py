@@ -74,6 +74,8 @@ class CourseSchema(Schema):
     treatment_type_id = fields.Integer()
     kind = fields.String()
     status = fields.String()
+    min_gap_hours = fields.Integer(allow_none=True, metadata={
+        "description": "an induction's gap as booked, which rescheduling keeps; null for maintenance"})
     created_at = Instant()
     appointments = fields.List(fields.Nested(AppointmentSchema))
 
