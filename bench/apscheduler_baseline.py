@@ -57,6 +57,7 @@ from scheduler.models import Appointment, Chair, Clinic, Patient, TreatmentType
 from tests.factories import api_as, set_up_clinic
 from tests.notifications.standins import TwilioStandIn
 
+from .fault_cluster import PrivatePostgres
 from .plan_course import ThrowawayDatabase, machine, migrate_quietly
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -461,13 +462,31 @@ def dispatch_and_check(design: str, url: str, args) -> tuple[dict, dict]:
         twilio.stop()
 
 
+def throwaway_databases(stack: ExitStack, server: str) -> dict[str, str]:
+    """A database per design, dropped when `stack` closes.
+
+    "private" (the default): a cluster of our own with PostgreSQL's default settings, autovacuum
+    on, as a production server runs. The machine's server runs with autovacuum off (its CI
+    settings), and there nothing ever analyzes the tables these runs fill from empty. A backend
+    then keeps the plans it made while they were empty; above all, the foreign-key check of each
+    new outbox row becomes a sequential scan of the appointments, a cost that grows with every
+    booking (8.6 ms a reminder at 100,000) and that autovacuum's ANALYZE would have removed.
+    """
+    if server == "machine":
+        return {design: stack.enter_context(ThrowawayDatabase("postgresql")) for design in DESIGNS}
+    cluster = stack.enter_context(PrivatePostgres())
+    return {design: cluster.create_database(f"bench_{design}") for design in DESIGNS}
+
+
 def run_both(args, say) -> dict:
     """Both designs side by side: each phase of one right after the same phase of the other,
     so a change in the machine's load between phases hits both alike."""
     results: dict = {design: {} for design in DESIGNS}
     with ExitStack() as databases:
-        urls = {design: databases.enter_context(ThrowawayDatabase("postgresql"))
-                for design in DESIGNS}
+        urls = throwaway_databases(databases, args.server)
+        with connected(urls[DESIGNS[0]]) as conn:
+            say(f"PostgreSQL {conn.exec_driver_sql('SHOW server_version').scalar()} ({args.server} server),"
+                f" autovacuum {conn.exec_driver_sql('SHOW autovacuum').scalar()}")
         for url in urls.values():
             open_clinic(url, args.reminders)
         for design, url in urls.items():
@@ -566,6 +585,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="reminders (one per booked session) per design (default 100000)")
     parser.add_argument("--baseline-threads", type=int, default=10,
                         help="the BackgroundScheduler's thread pool (APScheduler's default: 10)")
+    parser.add_argument("--server", choices=("private", "machine"), default="private",
+                        help="private: a throwaway cluster with PostgreSQL's defaults, autovacuum on "
+                             "(default); machine: BENCH_POSTGRES_URL's server as it is configured")
     parser.add_argument("--tracemalloc", action="store_true",
                         help="also trace Python allocations (slows every phase)")
     parser.add_argument("--phase", choices=("schedule", "dispatch"), help=argparse.SUPPRESS)
