@@ -110,7 +110,7 @@ def _act(reading: replies.Reading, sender: Sender, message: InboundMessage, clin
         outbox.texts_stopped(sender.ids, now)
         return _say("stopped", clinic)
     if reading.kind == replies.START:
-        if any(p.sms_opted_out for p in sender.patients):  # a second START must not plan twice
+        if any(p.sms_opted_out for p in sender.patients):  # else STOP held nothing back
             outbox.texts_started(clinic, sender.ids, now)
         _set_opted_out(sender, False, now)
         return _say("started", clinic)

@@ -78,6 +78,8 @@ def texts_started(clinic: Clinic | None, patient_ids: Sequence[int], now: dateti
         select(Appointment).where(Appointment.patient_id.in_(list(patient_ids)), Appointment.start_at > now,
                                   Appointment.status.in_((status.SCHEDULED, status.CONFIRMED)))
         .order_by(Appointment.start_at)).all()
+    if not sessions:
+        return
     rows = db.session.scalars(
         select(Notification).where(Notification.appointment_id.in_([a.id for a in sessions]),
                                    Notification.purpose.in_(("reminder", "reschedule")))).all()

@@ -1,10 +1,13 @@
 """Claims and leases: a worker whose lease ran out mid-batch leaves the rest to whoever has them."""
+import threading
 from datetime import timedelta
 
 from notifications.channels import Delivery
 from notifications.dispatch import dispatch
-from notifications.worker import claim_due
+from notifications.models import Notification
+from notifications.worker import claim_due, run_once
 from scheduler import clock as service_clock
+from scheduler.extensions import db
 from tests.factories import api_as, make_patient, set_up_clinic
 
 LEASE = timedelta(minutes=1)
@@ -56,7 +59,6 @@ def test_a_live_lease_is_renewed_message_by_message_so_no_one_else_can_claim_it(
 
 
 def test_a_message_that_breaks_is_logged_by_type_and_place_never_by_its_words(app, caplog):
-    from notifications.worker import run_once
     from scheduler.logs import JsonFormatter
 
     class Broken:
@@ -88,12 +90,6 @@ class StopsTheWorker(Counting):
 
 
 def test_a_worker_told_to_stop_sends_the_message_in_hand_and_hands_back_the_rest(app):
-    import threading
-
-    from notifications.models import Notification
-    from notifications.worker import run_once
-    from scheduler.extensions import db
-
     admin, desk = api_as(app, "admin"), api_as(app, "front_desk")
     clinic = set_up_clinic(admin)
     desk.post("/appointments", json={"patient_id": make_patient(desk), "treatment_type_id": clinic.treatment,
