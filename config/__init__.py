@@ -75,6 +75,9 @@ class Config:
     # Phones typed without a country code are read as numbers of this region.
     DEFAULT_PHONE_REGION = _env("DEFAULT_PHONE_REGION", "US")
     TOKEN_TTL_HOURS = int(_env("TOKEN_TTL_HOURS", "12"))
+    # Argon2id's costs for staff passwords: argon2-cffi's defaults, RFC 9106's low-memory
+    # choice (64 MiB, 3 passes, about 0.3 s here). Only the tests lower them.
+    PASSWORD_HASHING = {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 4}
     # How many reverse proxies (load balancer, ingress) stand in front of the web processes: their
     # X-Forwarded-For/-Proto/-Host are then believed, so the sign-in limit per address counts the
     # real client, not the balancer. 0: none, trust no such header.
@@ -111,6 +114,8 @@ class Config:
     # bytes); without a cap, anyone could make a web process hold a gigabyte of form in memory
     # before a signature or a token is even looked at. Larger requests get 413.
     MAX_CONTENT_LENGTH = int(_env("MAX_REQUEST_BYTES", str(1024 * 1024)))
+    # Twilio's webhooks, tighter still (see notifications.webhooks): 32 KiB.
+    TWILIO_WEBHOOK_MAX_BYTES = int(_env("TWILIO_WEBHOOK_MAX_BYTES", str(32 * 1024)))
 
     # The staff web pages: a signed session cookie that holds a sign-in token (revoked on
     # sign-out, expiring with TOKEN_TTL_HOURS), sent only over HTTPS when the service is.
@@ -133,6 +138,10 @@ class TestingConfig(Config):
     SMS_BACKEND = "console"
     EMAIL_BACKEND = "console"
     LOG_LEVEL = "DEBUG"
+    # Real Argon2id at its cheapest: the production cost on every sign-in of the suite would
+    # spend minutes and prove nothing more (tests/api/test_password_hashing.py checks that the
+    # other settings keep the production cost).
+    PASSWORD_HASHING = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 
 
 class ProductionConfig(Config):

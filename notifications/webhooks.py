@@ -34,6 +34,10 @@ def init_app(app: Flask) -> None:
 
 @bp.before_request
 def _only_twilio():
+    # What Twilio posts is a few kB: a Body is at most 1,600 characters (19 kB URL-encoded
+    # even as emoji) beside some twenty short fields. Anything larger is not Twilio's: 413,
+    # before the form is read or the signature is checked.
+    request.max_content_length = current_app.config["TWILIO_WEBHOOK_MAX_BYTES"]
     if not _signed_by_twilio():
         abort(403)
 

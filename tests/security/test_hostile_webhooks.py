@@ -12,16 +12,18 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import update
 from werkzeug.datastructures import MultiDict
+from werkzeug.urls import _urlencode
 
 from notifications import replies
 from notifications.models import Notification
 from scheduler.extensions import db
 from tests.factories import add_due_reminders
 from tests.notifications.texting import CLINIC_NUMBER, Ward, database_rows, new_sid, signed_post
+from tests.properties import examples
 
 SMS, STATUS = "/webhooks/twilio/sms", "/webhooks/twilio/status"
 STRANGER = "+16175559876"
@@ -30,7 +32,7 @@ TWILIO_FIELDS = ("MessageSid", "SmsSid", "SmsMessageSid", "AccountSid", "Messagi
                  "ErrorCode", "ErrorMessage", "FromCity", "FromCountry", "ApiVersion")
 ERROR_OR_SENT = ("delivered", "undelivered", "failed", "sent")
 
-HOSTILE = settings(max_examples=30, deadline=None,
+HOSTILE = settings(max_examples=examples(30), deadline=None,
                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                           HealthCheck.data_too_large])
 
@@ -40,9 +42,12 @@ ANY_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=300)
 SPECIAL = st.sampled_from(["", "\x00", "\r\n\r\n", "%00", "%s%n", "{{ clinic_phone }}", "' OR 1=1 --",
                            "<Response><Message>hi</Message></Response>", "\u202eSTOP", "ＳＴＯＰ",
                            "-1", "1e400", "NaN", "9" * 40, "SM" + "f" * 32, "whatsapp:+16175550001"])
-# Long enough to pass every limit of ours (2,000 characters kept, 40 read as a phone).
+# Long enough to pass every limit of ours (2,000 characters kept, 40 read as a phone, the
+# webhooks' 32 KiB form: 40,000 emoji are 480 kB URL-encoded).
 HUGE = st.builds(lambda text, times: text * times, st.sampled_from(["9", "é", "😀", "\u0301", "\x00", "a "]),
                  st.integers(2_000, 40_000))
+# The form Hypothesis found in CI: extra fields of 40,000 emoji, past every limit.
+EMOJI_FLOOD = [("ErrorMessage", "😀" * 40_000), ("FromCity", "😀" * 40_000)]
 VALUES = st.one_of(ANY_TEXT, SPECIAL, HUGE)
 KEYS = st.one_of(st.sampled_from(TWILIO_FIELDS), st.text(max_size=20))
 
@@ -66,17 +71,30 @@ def changed_tables(before: dict, after: dict) -> set[str]:
 @given(path=st.sampled_from([SMS, STATUS]), pairs=st.lists(st.tuples(KEYS, VALUES), max_size=12))
 def test_any_signed_form_is_answered_without_a_server_error(ward, path, pairs):
     response = signed_post(ward.client, path, form(pairs))
-    # 400: a text without a usable MessageSid or sender; 413: a form past 1 MiB, read no
-    # further; never 403: the signature is right.
-    assert response.status_code in (200, 400, 413), (response.status_code, response.data[:300])
+    if over_the_limit(ward.app, form(pairs)):
+        assert response.status_code == 413, (response.status_code, response.data[:300])
+    else:  # 400: a text without a usable MessageSid or sender; never 403: the signature is right
+        assert response.status_code in (200, 400), (response.status_code, response.data[:300])
 
 
-def test_a_form_too_large_to_read_is_refused_not_a_crash(ward):
+def over_the_limit(app, fields: MultiDict) -> bool:
+    """Whether the form, encoded as the test client (and Twilio) sends it, passes the webhooks'
+    own limit, TWILIO_WEBHOOK_MAX_BYTES."""
+    return len(_urlencode(fields).encode("ascii")) > app.config["TWILIO_WEBHOOK_MAX_BYTES"]
+
+
+def test_the_webhooks_take_what_twilio_sends_and_refuse_more(ward):
+    """A 1,600-character text of emoji (Twilio's largest) is read; a form just past 32 KiB is
+    refused with 413, and so is one past the service's 1 MiB, all before anything changes."""
+    assert ward.app.config["TWILIO_WEBHOOK_MAX_BYTES"] == 32 * 1024
+    longest = {"MessageSid": new_sid(), "From": STRANGER, "To": CLINIC_NUMBER, "Body": "😀" * 1600,
+               "NumMedia": "10", **{f"MediaUrl{n}": "https://api.twilio.com/" + "m" * 120 for n in range(10)}}
+    assert signed_post(ward.client, SMS, longest).status_code == 200
     before = database_rows(ward.app)
-    body = "x" * 1_100_000  # past MAX_REQUEST_BYTES (1 MiB); Twilio's texts are 1,600 characters
-    for path in (SMS, STATUS):
-        fields = {"MessageSid": new_sid(), "From": STRANGER, "Body": body, "MessageStatus": "failed"}
-        assert signed_post(ward.client, path, fields).status_code == 413
+    for body in ("x" * (32 * 1024), "x" * 1_100_000):
+        for path in (SMS, STATUS):
+            fields = {"MessageSid": new_sid(), "From": STRANGER, "Body": body, "MessageStatus": "failed"}
+            assert signed_post(ward.client, path, fields).status_code == 413
     assert database_rows(ward.app) == before
 
 
@@ -89,6 +107,8 @@ def text_that_means_nothing(opted_out: bool = False):
 @HOSTILE
 @given(body=text_that_means_nothing(), sender_is_a_patient=st.booleans(),
        extra=st.lists(st.tuples(KEYS, VALUES), max_size=4))
+@example(body="can we talk", sender_is_a_patient=True, extra=EMOJI_FLOOD)
+@example(body="😀" * 40_000, sender_is_a_patient=False, extra=[])
 def test_a_text_that_means_nothing_is_kept_for_staff_and_changes_nothing_else(
         ward, body, sender_is_a_patient, extra):
     patient, phone = _booked_patient(ward)
@@ -97,6 +117,10 @@ def test_a_text_that_means_nothing_is_kept_for_staff_and_changes_nothing_else(
                   + [("MessageSid", new_sid()), ("From", sender), ("To", CLINIC_NUMBER), ("Body", body)])
     before = database_rows(ward.app)
     response = signed_post(ward.client, SMS, fields)
+    if over_the_limit(ward.app, fields):  # not a text Twilio could send: refused, unread
+        assert response.status_code == 413, response.data[:300]
+        assert database_rows(ward.app) == before
+        return
     assert response.status_code == 200, response.data[:300]
     after = database_rows(ward.app)
     assert changed_tables(before, after) == {"inbound_message"}
@@ -116,7 +140,8 @@ def test_a_status_callback_that_means_nothing_changes_nothing(ward, status, erro
     if error_code is not None:
         fields["ErrorCode"] = error_code
     before = database_rows(ward.app)
-    assert signed_post(ward.client, STATUS, fields).status_code == 200
+    refused = over_the_limit(ward.app, MultiDict(fields))
+    assert signed_post(ward.client, STATUS, fields).status_code == (413 if refused else 200)
     assert database_rows(ward.app) == before
 
 
@@ -124,8 +149,12 @@ def test_a_status_callback_that_means_nothing_changes_nothing(ward, status, erro
 @given(status=st.sampled_from(["undelivered", "failed"]), error_code=VALUES)
 def test_a_failure_with_a_garbage_error_code_keeps_only_a_clean_one(ward, status, error_code):
     sid = _sent_text(ward)
-    response = signed_post(ward.client, STATUS, MultiDict(
-        [("MessageSid", sid), ("MessageStatus", status), ("ErrorCode", error_code)]))
+    fields = MultiDict([("MessageSid", sid), ("MessageStatus", status), ("ErrorCode", error_code)])
+    response = signed_post(ward.client, STATUS, fields)
+    if over_the_limit(ward.app, fields):  # refused unread: the text stays as sent
+        assert response.status_code == 413
+        assert [n["status"] for n in ward.notes() if n["provider_message_id"] == sid] == ["sent"]
+        return
     assert response.status_code == 200
     [note] = [n for n in ward.notes(status="failed") if n["provider_message_id"] == sid]
     assert re.fullmatch(rf"(\d{{1,10}}|no code): {status}", note["error"]), note["error"]
