@@ -19,6 +19,7 @@ from scheduler.engine.errors import (
 )
 from scheduler.engine.slots import Slot
 from strategies import induction_rules, maintenance_rules, start_times, worlds
+from tests.properties import examples
 
 NEW_YORK = "America/New_York"
 SYDNEY = "Australia/Sydney"
@@ -472,7 +473,7 @@ def _check_planned_course(world, rules, not_before, search_until, slots):
     assert booked == slots
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(data=worlds(), rules=induction_rules(), search_hours=st.integers(0, 10 * 24))
 def test_planned_induction_course_keeps_the_rules_and_is_the_earliest_that_does(
         data, rules, search_hours):
@@ -485,7 +486,7 @@ def test_planned_induction_course_keeps_the_rules_and_is_the_earliest_that_does(
         _check_planned_course(world, rules, not_before, search_until, slots)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(data=worlds(), rules=maintenance_rules, search_hours=st.integers(0, 10 * 24))
 def test_planned_maintenance_course_keeps_the_rules_and_the_time_of_day_where_it_can(
         data, rules, search_hours):
@@ -498,7 +499,7 @@ def test_planned_maintenance_course_keeps_the_rules_and_the_time_of_day_where_it
         _check_planned_course(world, rules, not_before, search_until, slots)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(data=worlds(), rules=st.one_of(induction_rules(), maintenance_rules),
        search_hours=st.integers(0, 10 * 24))
 def test_planned_course_never_overlaps_a_booking_on_its_chair(data, rules, search_hours):
@@ -524,7 +525,7 @@ any_rules = st.one_of(
     st.builds(CourseRules, st.sampled_from(["induction", "maintenance"]), st.integers(0, 13)))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(data=worlds(),
        rules_and_starts=any_rules.flatmap(lambda r: st.tuples(st.just(r), start_times(r))))
 def test_course_rule_violation_agrees_with_checking_each_rule_by_hand(data, rules_and_starts):

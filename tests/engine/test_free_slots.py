@@ -14,6 +14,7 @@ from scheduler.engine.slots import (
     patient_days,
 )
 from strategies import worlds
+from tests.properties import examples
 
 NEW_YORK = "America/New_York"
 WEDNESDAY = date(2026, 3, 4)
@@ -272,7 +273,7 @@ def test_a_start_belongs_to_a_window_only_on_the_grid_and_if_the_session_ends_by
 
 # --- properties --------------------------------------------------------------------------------
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(data=worlds(), search_hours=st.integers(1, 10 * 24))
 def test_every_free_slot_is_bookable_and_free(data, search_hours):
     world, not_before = data
@@ -284,7 +285,7 @@ def test_every_free_slot_is_bookable_and_free(data, search_hours):
     assert [slot.start for slot in slots] == sorted({slot.start for slot in slots})
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(data=worlds(), search_hours=st.integers(1, 10 * 24))
 def test_free_slots_lists_exactly_the_starts_a_walk_along_the_grid_finds(data, search_hours):
     world, not_before = data
@@ -294,7 +295,7 @@ def test_free_slots_lists_exactly_the_starts_a_walk_along_the_grid_finds(data, s
     assert [(slot.start, slot.chair_id) for slot in slots] == brute_free_slots(world, not_before, end)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(data=worlds(), search_hours=st.integers(0, 10 * 24), on_a_slot=st.integers(0, 5))
 def test_the_earliest_slot_is_the_first_free_slot(data, search_hours, on_a_slot):
     world, not_before = data
@@ -320,7 +321,7 @@ intervals = st.one_of(
 ).map(lambda pair: (BASE + pair[0] * MINUTE, BASE + (pair[0] + pair[1]) * MINUTE))
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(booked=st.lists(intervals, max_size=12), asked=intervals)
 def test_busy_until_agrees_with_checking_every_booking(booked, asked):
     answer = Timeline(booked).busy_until(*asked)

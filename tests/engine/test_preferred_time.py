@@ -10,6 +10,7 @@ from builders import induction, local, maintenance, make_clinic, starts_of, week
 from scheduler.engine.courses import course_rule_violation
 from scheduler.engine.preferred_time import honour_preferred_time
 from scheduler.engine.slots import Slot
+from tests.properties import examples
 
 NEW_YORK = "America/New_York"
 ZONE = ZoneInfo(NEW_YORK)
@@ -71,7 +72,7 @@ def test_the_time_is_read_on_the_clinic_clock_across_the_spring_change():
 HOURS = [9, 10, 11, 13, 14, 15]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(days=st.lists(st.integers(0, 20), min_size=3, max_size=6, unique=True),
        preferred=st.sampled_from(HOURS), data=st.data())
 def test_moved_sessions_keep_their_day_and_the_course_rules(days, preferred, data):

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scheduler.logs import JsonFormatter
+from tests.properties import examples
 
 from .texting import (AUTH_TOKEN, PUBLIC_BASE_URL, Ward, answer, at, database_rows, new_sid,
                       signed_post, status_callback, text)
@@ -360,7 +361,7 @@ FIELD_VALUES = st.one_of(st.text(max_size=200), st.sampled_from(["", "\x00", "ST
                                                                  "' OR 1=1 --", "9" * 400]))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(path=st.sampled_from(["/webhooks/twilio/sms", "/webhooks/twilio/status"]),
        fields=st.dictionaries(st.sampled_from(["MessageSid", "From", "Body", "MessageStatus", "ErrorCode",
                                                "To", "SmsStatus", "Extra"]), FIELD_VALUES, max_size=6))

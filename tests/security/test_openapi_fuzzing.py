@@ -19,6 +19,7 @@ from config import TestingConfig
 from scheduler import create_app
 from tests.api.test_roles import Day
 from tests.factories import staff_token
+from tests.properties import EXPLORING, examples
 
 CASES_PER_ENDPOINT = 20
 # Generated ids below this are folded onto the rows the day made (and one past them), so most
@@ -46,7 +47,9 @@ def _openapi_document() -> dict:
 
 
 schema = schemathesis.openapi.from_dict(_openapi_document(), config=SchemathesisConfig.from_dict({
-    "generation": {"mode": "all", "max-examples": CASES_PER_ENDPOINT},
+    # Deterministic unless exploring, like every property test (tests/properties.py).
+    "generation": {"mode": "all", "max-examples": examples(CASES_PER_ENDPOINT),
+                   "deterministic": not EXPLORING, **({} if EXPLORING else {"database": "none"})},
     "checks": {
         "enabled": True,
         # A request the document allows may still break a rule it cannot express (an end before
