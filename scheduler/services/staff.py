@@ -6,6 +6,7 @@ the email, and the client address they come from, for a while (see the end of th
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import math
@@ -26,9 +27,23 @@ from . import audit
 from .errors import Conflict, NotFound, Unauthorized
 
 log = logging.getLogger("scheduler.signin")
-_hasher = PasswordHasher()
-# Verifying against this keeps a wrong email as slow as a wrong password.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@functools.cache
+def _hashing(time_cost: int, memory_cost: int, parallelism: int) -> tuple[PasswordHasher, str]:
+    """An Argon2id hasher at these costs, and a hash to verify a wrong email against, which
+    keeps it as slow as a wrong password."""
+    hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+    return hasher, hasher.hash("not-a-real-password")
+
+
+def _hasher_and_dummy() -> tuple[PasswordHasher, str]:
+    costs = current_app.config["PASSWORD_HASHING"]
+    return _hashing(costs["time_cost"], costs["memory_cost"], costs["parallelism"])
+
+
+def _hash(password: str) -> str:
+    return _hasher_and_dummy()[0].hash(password)
 
 
 @dataclass(frozen=True)
@@ -56,7 +71,7 @@ def create_staff(email: str, password: str, role: str) -> StaffUser:
         raise Conflict("email must be an email address", "email")
     if db.session.scalar(select(StaffUser.id).where(StaffUser.email == email)):
         raise Conflict("a staff account with this email exists", "email")
-    user = StaffUser(email=email, password_hash=_hasher.hash(password), role=role,
+    user = StaffUser(email=email, password_hash=_hash(password), role=role,
                      created_at=clock.now())
     db.session.add(user)
     db.session.flush()
@@ -69,7 +84,7 @@ def set_password(user: StaffUser, password: str) -> None:
     """A new password; every sign-in made with the old one ends (a forgotten or leaked
     password is why it changes)."""
     _check_password(password)
-    user.password_hash = _hasher.hash(password)
+    user.password_hash = _hash(password)
     db.session.execute(delete(ApiToken).where(ApiToken.staff_id == user.id))
     audit.record("staff.set_password", "staff_user", user.id)
     db.session.commit()
@@ -128,8 +143,9 @@ def principal_for_token(raw: str) -> Principal | None:
 
 
 def _password_matches(user: StaffUser | None, password: str) -> bool:
-    try:
-        return _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and bool(user)
+    hasher, dummy = _hasher_and_dummy()
+    try:  # a hash made at other costs verifies all the same: Argon2 keeps them in the hash
+        return hasher.verify(user.password_hash if user else dummy, password) and bool(user)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -18,12 +18,10 @@ import re
 from functools import cached_property
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from scheduler.extensions import db
 from scheduler.models import StaffUser
-from scheduler.services import staff as staff_service
 from scheduler.services.staff import create_staff
 from tests.factories import Api, api_as, make_patient, set_up_clinic
 
@@ -36,14 +34,6 @@ ANYONE = "anyone"  # no token needed at all
 
 PASSWORD = "correct horse battery staple"
 NEXT_WEEK_COURSE = {"kind": "induction", "sessions": 3, "start_on": "2026-06-15"}
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(monkeypatch):
-    """Real Argon2, at its cheapest settings: the production cost (64 MiB, 3 passes) per test
-    would make this file slow and proves nothing more about who may sign in."""
-    monkeypatch.setattr(staff_service, "_hasher",
-                        PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 class Day:

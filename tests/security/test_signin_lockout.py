@@ -11,13 +11,11 @@ import logging
 import threading
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from scheduler.extensions import db
 from scheduler.logs import JsonFormatter
 from scheduler.models import AuditEvent, SignInAttempt
-from scheduler.services import staff as staff_service
 from scheduler.services.staff import create_staff
 from tests.web.pages import StaffPages, text_of
 
@@ -25,15 +23,6 @@ PASSWORD = "correct horse battery staple"
 NURSE = "nurse.kim@test.clinic"
 OFFICE, ELSEWHERE = "203.0.113.7", "198.51.100.20"
 LOCKOUT_SECONDS = "900"
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(monkeypatch):
-    """Real Argon2 at its cheapest, for accounts and for the stand-in hash an unknown email is
-    checked against: these tests make hundreds of failed sign-ins."""
-    hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(staff_service, "_hasher", hasher)
-    monkeypatch.setattr(staff_service, "_DUMMY_HASH", hasher.hash("not-a-real-password"))
 
 
 @pytest.fixture
