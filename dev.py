@@ -2,9 +2,14 @@
 """Set up and run the service, or its tests, with nothing but Python 3 on the machine.
 
     python3 dev.py run     # venv, dependencies, migrations, demo clinic, then web and worker
-    python3 dev.py test    # venv, test dependencies, then every test (SQLite and PostgreSQL)
+    python3 dev.py test    # venv, test dependencies, then every test (SQLite and PostgreSQL),
+                           # on every core (pytest-xdist); what .ci/run runs
+    python3 dev.py test --quick [PATH ...]   # the inner loop: SQLite only, no browser, no
+                           # fault scenarios, in one process; PATH defaults to every test
+    python3 dev.py test --explore            # property tests with random, ten times as many
+                           # examples (tests/properties.py); pin what it finds with @example
 
-Extra arguments after `test` go to pytest. Only the standard library is used here.
+Other arguments after `test` go to pytest. Only the standard library is used here.
 """
 from __future__ import annotations
 
@@ -97,8 +102,19 @@ def ensure_chromium() -> None:
 
 def test(pytest_args: list[str]) -> None:
     ensure_environment("requirements-dev.txt")
-    ensure_chromium()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    quick = "--quick" in pytest_args
+    if "--explore" in pytest_args:
+        env["HYPOTHESIS_PROFILE"] = "explore"
+    pytest_args = [arg for arg in pytest_args if arg not in ("--quick", "--explore")]
+    if quick:
+        env["TEST_DATABASES"] = "sqlite"
+        pytest_args = ["-p", "no:xdist", "--ignore=tests/browser", "--ignore=tests/faults", *pytest_args]
+    else:
+        ensure_chromium()
+        if not any(arg == "-n" or arg.startswith(("-n", "--numprocesses")) for arg in pytest_args):
+            # One process per core; worksteal evens out the long tests at the end.
+            pytest_args = ["-n", str(os.cpu_count() or 2), "--dist", "worksteal", *pytest_args]
     result = subprocess.run([str(PYTHON), "-m", "pytest", *pytest_args], cwd=ROOT, env=env)
     sys.exit(result.returncode)  # pytest's 5 (no tests ran) fails too, on purpose
 

@@ -47,7 +47,11 @@ class PrivatePostgres:
             # --no-sync: a throwaway cluster need not survive a power cut, only a restart.
             self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust",
                       "-E", "UTF8", "--no-sync")
-            self.start()
+            try:
+                self.start()
+            except subprocess.CalledProcessError:  # someone took the port since we chose it
+                self.port = _free_port()
+                self.start()
         except BaseException:
             self._remove()
             raise

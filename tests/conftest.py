@@ -1,4 +1,4 @@
-"""Test fixtures: a real database per run (SQLite and PostgreSQL), a fresh app per test.
+"""Test fixtures: a real database per run (SQLite and PostgreSQL), an app per database.
 
 Every test that asks for `app` runs once on SQLite and once on PostgreSQL. The schema is built
 by the Alembic migrations, as in production; each test starts from empty tables.
@@ -10,21 +10,37 @@ from __future__ import annotations
 import os
 import uuid
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from config import TestingConfig
+from config import ROOT, TestingConfig
 from scheduler import create_app
 from scheduler.extensions import db
 
+from . import properties  # noqa: F401  (loads the Hypothesis profile before any test module)
 from .clock import FrozenClock
 
 ADMIN_POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 # A Monday in June, clear of DST changes; tests that need another time set the clock.
 DEFAULT_NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
+
+
+def pytest_configure(config):
+    """One screenshot folder for the whole run, named before any test process starts, so the
+    worker processes of pytest-xdist (which inherit the environment) all save into it."""
+    if not os.environ.get("SCREENSHOT_DIR"):
+        os.environ["SCREENSHOT_DIR"] = str(
+            ROOT / "test-artifacts" / f"screenshots-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}")
+
+
+def pytest_terminal_summary(terminalreporter):
+    folder = Path(os.environ["SCREENSHOT_DIR"])
+    if folder.is_dir() and any(folder.iterdir()):
+        terminalreporter.write_line(f"Screenshots of the staff pages: {folder}")
 
 
 def _migrate(url: str) -> None:
@@ -59,7 +75,24 @@ def postgres_url():
     admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+# `dev.py test --quick` sets TEST_DATABASES=sqlite: the inner loop while working. The full run
+# (and CI) takes both.
+DATABASES = os.environ.get("TEST_DATABASES", "sqlite,postgresql").split(",")
+QUICK = DATABASES == ["sqlite"]
+
+
+def pytest_collection_modifyitems(config, items):
+    """In the quick loop, leave out what needs PostgreSQL by its nature (races, several
+    connections, the browser's server)."""
+    if not QUICK:
+        return
+    postgres_only = {"postgres_url", "pg_app", "live_app"}
+    dropped = [item for item in items if postgres_only & set(getattr(item, "fixturenames", ()))]
+    config.hook.pytest_deselected(items=dropped)
+    items[:] = [item for item in items if item not in set(dropped)]
+
+
+@pytest.fixture(params=DATABASES)
 def database_url(request):
     return request.getfixturevalue(f"{request.param}_url" if request.param == "sqlite" else "postgres_url")
 
@@ -70,6 +103,7 @@ def clock():
 
 
 def _make_app(url, clock, **overrides):
+    """A fresh app of its own, for a test whose settings differ from TestingConfig's."""
     app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url, CLOCK=clock, **overrides)
     yield app
     with app.app_context():
@@ -77,15 +111,43 @@ def _make_app(url, clock, **overrides):
         db.engine.dispose()
 
 
+# Building an app costs about 0.1 s (flask-smorest documents every route), more than most tests
+# take: tests on TestingConfig share one app per database per test process. What a test may
+# change is put back after it: its settings and clock, and every row it wrote.
+_SHARED_APPS: dict[str, object] = {}
+
+
+def _shared_app(url, clock):
+    app = _SHARED_APPS.get(url)
+    if app is None:
+        app = _SHARED_APPS[url] = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url)
+    settings = dict(app.config)
+    app.config["CLOCK"] = clock
+    yield app
+    app.config.clear()
+    app.config.update(settings)
+    with app.app_context():
+        _empty_tables()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _dispose_shared_apps():
+    yield
+    for app in _SHARED_APPS.values():
+        with app.app_context():
+            db.engine.dispose()
+    _SHARED_APPS.clear()
+
+
 @pytest.fixture
 def app(database_url, clock):
-    yield from _make_app(database_url, clock)
+    yield from _shared_app(database_url, clock)
 
 
 @pytest.fixture
 def pg_app(postgres_url, clock):
     """For what only PostgreSQL can show, e.g. concurrent transactions on separate connections."""
-    yield from _make_app(postgres_url, clock)
+    yield from _shared_app(postgres_url, clock)
 
 
 @pytest.fixture
@@ -94,10 +156,11 @@ def client(app):
 
 
 def _empty_tables() -> None:
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(sa.text(f"DELETE FROM {table}"))
+    """DELETE, children first: on tables of a test's few rows it is several times quicker than
+    PostgreSQL's TRUNCATE, which makes new files for every table."""
+    db.session.rollback()  # whatever the test left half done
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    if db.engine.dialect.name == "postgresql":  # ids start at 1 again, as on SQLite
+        db.session.execute(sa.text("SELECT setval(oid, 1, false) FROM pg_class WHERE relkind = 'S'"))
     db.session.commit()

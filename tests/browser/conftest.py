@@ -3,38 +3,33 @@
 127.0.0.1 on a port of its own, on this run's PostgreSQL database.
 
 Each test gets a fresh browser context (no cookies) and a fresh, empty clinic. Screenshots of the
-main pages go to one folder per test run (SCREENSHOT_DIR, default test-artifacts/screenshots-<time>/),
+main pages go to one folder per test run (SCREENSHOT_DIR, named in tests/conftest.py),
 printed at the end of the run. If Chromium is missing the tests fail; they never skip.
 """
 from __future__ import annotations
 
 import os
 import threading
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
-from config import ROOT
 from scheduler.services.staff import create_staff
 
-from ..conftest import _make_app
+from ..conftest import _shared_app
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # As the machine's notes advise: without these, Chromium reaches for Google's services at start.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PASSWORD = "a long test password"
-_SHOTS: dict[str, Path] = {}
 
 
 @pytest.fixture(scope="session")
 def screenshot_dir() -> Path:
-    folder = Path(os.environ.get("SCREENSHOT_DIR") or
-                  ROOT / "test-artifacts" / f"screenshots-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}")
+    folder = Path(os.environ["SCREENSHOT_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
-    _SHOTS["dir"] = folder
     return folder
 
 
@@ -53,7 +48,7 @@ def browser():
 
 @pytest.fixture
 def live_app(postgres_url, clock):
-    yield from _make_app(postgres_url, clock)
+    yield from _shared_app(postgres_url, clock)
 
 
 @pytest.fixture
@@ -105,8 +100,3 @@ def sign_in(page, app, role: str) -> str:
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
     return email
-
-
-def pytest_terminal_summary(terminalreporter):
-    if "dir" in _SHOTS:
-        terminalreporter.write_line(f"Screenshots of the staff pages: {_SHOTS['dir']}")

@@ -205,6 +205,7 @@ class SmtpStandIn:
         self.port = _free_port()
         self._collector = _Collector()
         self._controller: Controller | None = None
+        self._started = False
 
     @property
     def messages(self) -> list[EmailMessage]:
@@ -214,9 +215,19 @@ class SmtpStandIn:
         self._collector.refuse[address] = reply
 
     def start(self) -> "SmtpStandIn":
+        try:
+            self._listen()
+        except OSError:  # another test process took the port between choosing and binding it
+            if self._started:
+                raise  # a restart must keep its port: the clients know it
+            self.port = _free_port()
+            self._listen()
+        self._started = True
+        return self
+
+    def _listen(self) -> None:
         self._controller = Controller(self._collector, hostname="127.0.0.1", port=self.port)
         self._controller.start()
-        return self
 
     def stop(self) -> None:
         if self._controller is not None:

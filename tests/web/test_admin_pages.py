@@ -75,7 +75,7 @@ def _me(app, pages) -> int:
 
 def _audited(app, action: str) -> list[AuditEvent]:
     with app.app_context():
-        return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+        return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
 
 
 # --- Clinic settings ------------------------------------------------------------------------
