@@ -294,7 +294,7 @@ def test_postgres_makes_a_rival_insert_wait_then_refuses_it(pg_app):
                                                        "13:00", "15:00", "15:15"))
             thread = threading.Thread(target=rival_insert)
             thread.start()
-            time.sleep(0.3)
+            wait_for_a_lock_wait(db.engine)  # not a sleep: a loaded machine may start it late
             assert thread.is_alive(), "the rival should wait for the first transaction to end"
             winner.commit()
             thread.join(timeout=10)
