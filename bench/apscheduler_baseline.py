@@ -10,7 +10,7 @@ goes through two phases, each in a fresh Python process so that its time and mem
 1. schedule: N single-session bookings, one transaction each, the appointment row written as
    booking writes it (not all of book_appointment: its calendar load is the same in both designs
    and would only dilute the difference). Ours writes the session's reminder row in the booking's
-   transaction (the reminder loop of notifications/outbox.py `sessions_booked`); the time spent
+   transaction (the reminder loop of notifications/services/outbox.py `sessions_booked`); the time spent
    on the reminders is timed apart. The baseline commits the booking, then calls
    `scheduler.add_job(send_reminder, "date", run_date=..., args=[...])` into APScheduler's
    SQLAlchemyJobStore in the same database.
@@ -45,12 +45,14 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MI
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
-from flask import Flask
+from flask import Flask, current_app
 
 from config import TestingConfig
-from notifications import dispatch, outbox, rules
+from notifications.engine import rules
+from notifications.services import dispatch, outbox
 from notifications.models import Notification
-from notifications.worker import channels_from_config, run_once
+from notifications.channels.configured import channels_from_config
+from notifications.worker import run_once
 from scheduler import clock, create_app
 from scheduler.extensions import db
 from scheduler.models import Appointment, Chair, Clinic, Patient, TreatmentType
@@ -306,7 +308,7 @@ class JobsFinished:
 def warmed_up_sms_channel():
     """The twilio channel, with the library's message API loaded: twilio-python imports it on
     first use (about 7 MB here), which is a cost of either design, not of one phase."""
-    sms = channels_from_config()["sms"]
+    sms = channels_from_config(current_app.config)["sms"]
     sms.client.messages  # noqa: B018  (the import happens on this attribute access)
     return sms
 

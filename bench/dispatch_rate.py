@@ -400,15 +400,15 @@ def split(total: int, parts: int) -> list[int]:
 
 # (label, file ending, function): the places a message's time is worth splitting into.
 PROFILE_SPOTS = [
-    ("dispatch, whole (one message)", "notifications/dispatch.py", "dispatch"),
+    ("dispatch, whole (one message)", "notifications/services/dispatch.py", "dispatch"),
     ("  provider call: TwilioChannel.send", "channels/twilio_sms.py", "send"),
-    ("  renew the lease", "notifications/dispatch.py", "_renew_claim"),
-    ("  read what the message needs", "notifications/dispatch.py", "_load"),
-    ("  record the outcome", "notifications/dispatch.py", "_record"),
-    ("  render the text", "notifications/content.py", "render"),
-    ("  send-time decision", "notifications/rules.py", "decide"),
+    ("  renew the lease", "notifications/services/dispatch.py", "_renew_claim"),
+    ("  read what the message needs", "notifications/services/dispatch.py", "_load"),
+    ("  record the outcome", "notifications/services/dispatch.py", "_record"),
+    ("  render the text", "notifications/engine/wording.py", "render"),
+    ("  send-time decision", "notifications/engine/rules.py", "decide"),
     ("claim a batch (per message)", "notifications/worker.py", "claim_due"),
-    ("building the channels (per message)", "notifications/worker.py", "channels_from_config"),
+    ("building the channels (per message)", "notifications/channels/configured.py", "channels_from_config"),
     ("SQL statements sent (the pool's pre-ping included)", "psycopg/cursor.py", "execute"),
     ("transactions committed", "psycopg/connection.py", "commit"),
     ("waiting on PostgreSQL (psycopg wait)", "psycopg/connection.py", "wait"),

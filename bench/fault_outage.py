@@ -13,7 +13,7 @@ email, two hours before by SMS; quiet hours 21:00-08:00).
     Tue 09:50  some more Thu sessions booked                 (confirmation 10 min late)
     Tue 10:00  the workers start again
 
-notifications/rules.py decides what is still worth sending at 10:00; this module only sets the
+notifications/engine/rules.py decides what is still worth sending at 10:00; this module only sets the
 scene and counts what happened.
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from notifications import rules
+from notifications.engine import rules
 from notifications.models import Notification
 from scheduler.extensions import db
 from scheduler.models import Appointment

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from notifications.dispatch import MAX_ATTEMPTS
+from notifications.services.dispatch import MAX_ATTEMPTS
 from notifications.models import Notification
 from notifications.worker import BATCH, LEASE
 from scheduler.extensions import db

@@ -114,7 +114,7 @@ class Config:
     # bytes); without a cap, anyone could make a web process hold a gigabyte of form in memory
     # before a signature or a token is even looked at. Larger requests get 413.
     MAX_CONTENT_LENGTH = int(_env("MAX_REQUEST_BYTES", str(1024 * 1024)))
-    # Twilio's webhooks, tighter still (see notifications.webhooks): 32 KiB.
+    # Twilio's webhooks, tighter still (see notifications.api.webhooks): 32 KiB.
     TWILIO_WEBHOOK_MAX_BYTES = int(_env("TWILIO_WEBHOOK_MAX_BYTES", str(32 * 1024)))
 
     # The staff web pages: a signed session cookie that holds a sign-in token (revoked on

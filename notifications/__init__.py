@@ -1,2 +1,9 @@
-"""Notifications: the outbox, the worker, the SMS and email channels, inbound replies, check-ins
-and alerts, and the patient's own page. The scheduling core adds messages through `outbox`."""
+"""Notifications, in floors like scheduler/'s; each imports only the floors below it:
+
+    api/, web/    HTTP: the JSON API and Twilio's webhooks; the patient's page     (views only)
+    worker.py     the `flask worker` process: claims due rows, dispatches them
+    services/     one transaction per function: outbox, dispatch, inbound, alerts ...
+    channels/     one adapter per outside service (console, Twilio, SMTP)
+    models/       the tables
+    engine/       pure rules: send times, wording and discretion, replies, invites
+"""

@@ -25,10 +25,10 @@ from sqlalchemy import or_, select, update
 from scheduler import clock
 from scheduler.extensions import db
 
-from .channels.console import ConsoleChannel
-from .dispatch import dispatch
-from .escalation import escalate_quietly
-from .models import Notification
+from notifications.channels.configured import channels_from_config
+from notifications.services.dispatch import dispatch
+from notifications.services.escalation import escalate_quietly
+from notifications.models import Notification
 
 log = logging.getLogger("notifications.worker")
 LEASE = timedelta(minutes=2)
@@ -73,7 +73,7 @@ def run_once(worker_id: str, channels: dict | None = None, batch: int = BATCH,
              lease: timedelta = LEASE, stopping: threading.Event | None = None) -> dict[str, int]:
     """Claim one batch and send it; counts of the outcomes. Once `stopping` is set, the rest of
     the batch is released instead of sent."""
-    channels = channels or channels_from_config()
+    channels = channels or channels_from_config(current_app.config)
     escalate_quietly(clock.now(), channels.get("email"))  # never stops the sending below
     outcomes: dict[str, int] = {}
     claimed = claim_due(worker_id, batch, lease)
@@ -101,20 +101,6 @@ def _where(error: Exception) -> str:
     frames = traceback.extract_tb(error.__traceback__)
     place = f" at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""
     return f"{type(error).__name__}{place}"
-
-
-def channels_from_config() -> dict:
-    config = current_app.config
-    channels = {"sms": ConsoleChannel("sms"), "email": ConsoleChannel("email")}
-    if config["SMS_BACKEND"] == "twilio":
-        from .channels.twilio_sms import TwilioChannel
-
-        channels["sms"] = TwilioChannel.from_config(config)
-    if config["EMAIL_BACKEND"] == "smtp":
-        from .channels.smtp_email import SmtpChannel
-
-        channels["email"] = SmtpChannel.from_config(config)
-    return channels
 
 
 def run_forever(app: Flask) -> None:

@@ -16,7 +16,8 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     # scheduler.extensions) must be importable without pulling in every blueprint first.
     from . import api, cli, ops, web
     import notifications.models  # noqa: F401  (its tables share this metadata and migrations)
-    from notifications import patient_page, webhooks
+    from notifications.api import webhooks
+    from notifications.web import patient_page
 
     app = Flask(__name__, instance_path=str(INSTANCE))
     config_class = config_class or config_from_environment()

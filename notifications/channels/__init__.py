@@ -44,3 +44,4 @@ def require_settings(config, backend: str, *names: str) -> None:
     missing = [name for name in names if not config.get(name)]
     if missing:
         raise RuntimeError(f"{backend} needs {', '.join(missing)}")
+

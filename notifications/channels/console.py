@@ -6,7 +6,7 @@ page); the log line carries ids only, because logs must never hold a patient's m
 import logging
 import uuid
 
-from . import Delivery, Outgoing
+from notifications.channels import Delivery, Outgoing
 
 log = logging.getLogger("notifications.console")
 

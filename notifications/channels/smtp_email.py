@@ -13,7 +13,7 @@ import uuid
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 
-from . import Delivery, Outgoing, PermanentFailure, TransientFailure, require_settings
+from notifications.channels import Delivery, Outgoing, PermanentFailure, TransientFailure, require_settings
 
 
 class SmtpChannel:

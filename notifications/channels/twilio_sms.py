@@ -14,7 +14,7 @@ from twilio.base.exceptions import TwilioRestException, TwilioServiceException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from . import Delivery, Outgoing, PermanentFailure, TransientFailure, require_settings
+from notifications.channels import Delivery, Outgoing, PermanentFailure, TransientFailure, require_settings
 
 INVALID_NUMBER, UNSUBSCRIBED, LANDLINE = 21211, 21610, 30006
 TOO_MANY_REQUESTS = 429

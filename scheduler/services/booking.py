@@ -20,7 +20,7 @@ from ..engine.errors import CourseRuleBroken, NoScheduleFits, SlotTaken
 from ..engine.slots import Clinic as ClinicRules, Slot, free_slots
 from ..extensions import db
 from ..models import Appointment, Course, Patient, TreatmentType
-from notifications import outbox
+from notifications.services import outbox
 
 from . import audit
 from .calendar import load_calendar

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from notifications.discretion import sms_wording_problems
+from notifications.engine.discretion import sms_wording_problems
 
 from .. import clock
 from ..engine.appointment_status import HOLDING

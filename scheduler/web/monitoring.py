@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 
-from notifications import alerts as alert_service, monitoring_views
+from notifications.services import alerts as alert_service, monitoring_views
 from notifications.api import AcknowledgeSchema
 
 from .. import clock

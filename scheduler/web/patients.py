@@ -13,7 +13,7 @@ from ..extensions import db
 from ..services import maintenance, patient_views
 from ..services.clinic import find_clinic, list_chairs, list_treatment_types
 from ..services.patients import create_patient, get_patient, search_patients, update_patient
-from notifications.checkins import list_checkins
+from notifications.services.checkins import list_checkins
 from . import forms
 from .access import current_staff, page_for
 from .display import clinic_zone

@@ -97,7 +97,7 @@ class Day:
     @cached_property
     def alert(self) -> int:
         """An open alert about a patient's low check-in score (as an answered check-in makes)."""
-        from notifications.alerts import HIGH, open_alert
+        from notifications.services.alerts import HIGH, open_alert
 
         patient = self.patient
         with self.app.app_context():

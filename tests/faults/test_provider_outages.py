@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bench.fault_workers import fill_outbox, one_booked_session, pending_among, tally
-from notifications.dispatch import MAX_ATTEMPTS
+from notifications.services.dispatch import MAX_ATTEMPTS
 from notifications.models import Notification
 from scheduler.extensions import db
 

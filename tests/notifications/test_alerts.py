@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from notifications import escalation
-from notifications.escalation import escalate_overdue_alerts
+from notifications.services import escalation
+from notifications.services.escalation import escalate_overdue_alerts
 from notifications.channels import Delivery, TransientFailure
 from scheduler.extensions import db
 from scheduler.models import AuditEvent

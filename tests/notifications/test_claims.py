@@ -3,7 +3,7 @@ import threading
 from datetime import timedelta
 
 from notifications.channels import Delivery
-from notifications.dispatch import dispatch
+from notifications.services.dispatch import dispatch
 from notifications.models import Notification
 from notifications.worker import claim_due, run_once
 from scheduler import clock as service_clock

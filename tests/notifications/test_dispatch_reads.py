@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import event, insert
 
 from notifications.channels import Delivery
-from notifications.dispatch import dispatch
+from notifications.services.dispatch import dispatch
 from notifications.models import Notification
 from notifications.worker import claim_due
 from scheduler import clock as service_clock

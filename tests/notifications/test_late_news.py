@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from notifications.rules import Recipient, Situation, decide
+from notifications.engine.rules import Recipient, Situation, decide
 
 UTC = timezone.utc
 SESSION = datetime(2026, 6, 3, 13, 0, tzinfo=UTC)

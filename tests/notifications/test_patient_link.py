@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from notifications.patient_links import token_for
+from notifications.services.patient_links import token_for
 from notifications.worker import run_once
 from tests.factories import api_as, make_patient, set_up_clinic
 

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from notifications.replies import (CONFIRM, CRISIS, HELP, KEYWORDS, KINDS, OTHER, SCORE, START, STOP,
+from notifications.engine.replies import (CONFIRM, CRISIS, HELP, KEYWORDS, KINDS, OTHER, SCORE, START, STOP,
                                    read)
 
 

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from notifications.rules import STOPPED, reminders_after_start
+from notifications.engine.rules import STOPPED, reminders_after_start
 
 SESSION = datetime(2026, 6, 3, 14, 0, tzinfo=timezone.utc)
 RULES = [{"offset_minutes": 1440, "channels": ["sms", "email"]}, {"offset_minutes": 120, "channels": ["sms"]}]

@@ -2,7 +2,7 @@
 points at their copy, and every message (outgoing and replies) reads it."""
 import shutil
 
-from notifications.content import TEMPLATES
+from notifications.engine.wording import TEMPLATES
 from tests.notifications.texting import answer, text
 
 

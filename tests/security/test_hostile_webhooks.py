@@ -18,7 +18,7 @@ from sqlalchemy import update
 from werkzeug.datastructures import MultiDict
 from werkzeug.urls import _urlencode
 
-from notifications import replies
+from notifications.engine import replies
 from notifications.models import Notification
 from scheduler.extensions import db
 from tests.factories import add_due_reminders

@@ -21,7 +21,7 @@ import logging
 import pytest
 import sqlalchemy as sa
 
-from notifications.patient_links import token_for
+from notifications.services.patient_links import token_for
 from scheduler.extensions import db
 from scheduler.models import Appointment
 from tests.notifications.conftest import mail_server, twilio, wired_app  # noqa: F401 (fixtures)

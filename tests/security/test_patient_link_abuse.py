@@ -9,7 +9,7 @@ import pytest
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeSerializer
 
-from notifications.patient_links import SALT
+from notifications.services.patient_links import SALT
 from tests.notifications.test_patient_link import booked_session, emailed_link
 from tests.notifications.texting import database_rows
 
@@ -82,7 +82,7 @@ def test_a_cancelled_sessions_link_takes_no_more_requests(app, clock):
 
 
 def test_a_signed_link_to_an_id_beyond_the_database_is_refused_not_a_crash(app):
-    from notifications.patient_links import token_for
+    from notifications.services.patient_links import token_for
 
     with app.app_context():
         token = token_for(2**63, datetime(2027, 1, 1, tzinfo=UTC))

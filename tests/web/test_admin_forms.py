@@ -2,7 +2,7 @@
 pure functions, tested without the app."""
 from __future__ import annotations
 
-from notifications.discretion import telltale_words
+from notifications.engine.discretion import telltale_words
 from scheduler.web.admin_forms import form_values, layout, place_problems, settings_from
 
 SETTINGS = {

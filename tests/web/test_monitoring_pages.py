@@ -12,7 +12,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from notifications import monitoring_views, rules
+from notifications.engine import rules
+
+from notifications.services import monitoring_views
 from notifications.models import Notification
 from scheduler.extensions import db
 from scheduler.models import AuditEvent, StaffUser

@@ -17,10 +17,11 @@ from sqlalchemy import select, update
 from scheduler.extensions import db
 from scheduler.models import Clinic
 
-from .channels import Channel, Outgoing
-from .models import Alert
+from notifications.channels import Channel, Outgoing
+from notifications.channels.configured import channels_from_config
+from notifications.models import Alert
 
-log = logging.getLogger("notifications.escalation")
+log = logging.getLogger("notifications.services.escalation")
 BATCH = 20
 
 
@@ -41,9 +42,7 @@ def escalate_overdue_alerts(now: datetime, email: Channel | None = None) -> int:
     if not overdue:
         return 0
     if email is None:
-        from .worker import channels_from_config  # the worker imports this module
-
-        email = channels_from_config()["email"]
+        email = channels_from_config(current_app.config)["email"]
     return sum(_escalate(alert_id, address, email, now) for alert_id in overdue)
 
 

@@ -9,7 +9,7 @@ from scheduler.extensions import db
 from scheduler.services import audit
 from scheduler.services.errors import Conflict, NotFound
 
-from .models import PatientRequest
+from notifications.models import PatientRequest
 
 
 def list_requests(open_only: bool, patient_id: int | None) -> Select:

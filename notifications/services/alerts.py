@@ -17,9 +17,9 @@ from scheduler.extensions import db
 from scheduler.services import audit
 from scheduler.services.errors import Conflict, NotFound
 
-from .models import Alert
+from notifications.models import Alert
 
-log = logging.getLogger("notifications.alerts")
+log = logging.getLogger("notifications.services.alerts")
 URGENT, HIGH = "urgent", "high"
 
 

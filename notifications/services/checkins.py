@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from scheduler.extensions import db
 
-from .models import CheckIn, Notification
+from notifications.models import CheckIn, Notification
 
 ANSWER_WINDOW = timedelta(days=3)
 

@@ -15,8 +15,8 @@ from scheduler.engine import appointment_status as status
 from scheduler.extensions import db
 from scheduler.models import Appointment, Clinic
 
-from . import rules
-from .models import Notification
+from notifications.engine import rules
+from notifications.models import Notification
 
 
 def sessions_booked(clinic: Clinic, sessions: Sequence[Appointment], now: datetime) -> None:

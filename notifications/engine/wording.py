@@ -1,4 +1,5 @@
 """What a message says: templates (files staff may edit) filled with the patient's own times.
+Pure: the caller chooses the template folder (notifications.services.templates).
 
 SMS name no drug, diagnosis or treatment: the clinic appears under its `sms_name`, and the
 treatment type's own name and preparation text go only into email.
@@ -11,10 +12,9 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).parent.parent / "templates"
 DAY_BEFORE_MINUTES = 12 * 60  # reminders at least this far ahead carry the preparation
 
 
@@ -39,20 +39,15 @@ class Rendered:
     subject: str | None = None
 
 
-def templates() -> Environment:
-    """The message templates: NOTIFICATION_TEMPLATES when set (a copy staff edit), else ours."""
-    return _environment(str(current_app.config.get("NOTIFICATION_TEMPLATES") or TEMPLATES))
-
-
 @lru_cache(maxsize=4)
-def _environment(folder: str) -> Environment:
+def environment(folder: str) -> Environment:
+    """The templates in `folder` (ours are TEMPLATES)."""
     # Kept, not rebuilt per message: the loader still notices a template staff have edited.
     return Environment(loader=FileSystemLoader(folder), undefined=StrictUndefined,
                        autoescape=False, auto_reload=True)
 
 
-def render(facts: MessageFacts) -> Rendered:
-    env = templates()
+def render(env: Environment, facts: MessageFacts) -> Rendered:
     context = _context(facts)
     if facts.channel == "sms":
         return Rendered(env.get_template(f"{facts.purpose}.sms.txt").render(context).strip())

@@ -14,9 +14,9 @@ from scheduler.extensions import db
 from scheduler.models import Appointment, Clinic, Patient, TreatmentType
 from scheduler.services import audit, booking
 
-from .content import local_time
-from .models import PatientRequest
-from .patient_links import EXPIRED, LinkInvalid, appointment_id_from
+from notifications.engine.wording import local_time
+from notifications.models import PatientRequest
+from notifications.services.patient_links import EXPIRED, LinkInvalid, appointment_id_from
 
 bp = Blueprint("patient_page", __name__, template_folder="templates")
 ACTIONS = ("confirm", "reschedule", "cancel")

@@ -22,10 +22,13 @@ from scheduler.models.clinic import DEFAULT_CRISIS_TEXT
 from scheduler.phones import to_e164
 from scheduler.services import audit
 
-from . import alerts, checkins, content, outbox, replies
-from .models import InboundMessage
+from notifications.engine import replies, wording
 
-log = logging.getLogger("notifications.inbound")
+from notifications.services import alerts, checkins, outbox
+from notifications.services.templates import templates
+from notifications.models import InboundMessage
+
+log = logging.getLogger("notifications.services.inbound")
 MAX_BODY = 2000  # Twilio joins long texts up to 1,600 characters
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # PostgreSQL refuses NUL in text
 
@@ -131,7 +134,7 @@ def _confirm(sender: Sender, clinic: Clinic | None, now: datetime) -> str:
         audit.record("appointment.confirm", "appointment", visit.id, previous=status.SCHEDULED,
                      status=visit.status, by="patient text")
     patient = next(p for p in sender.patients if p.id == visit.patient_id)
-    return _say("confirmed", clinic, when=content.local_time(visit.start_at, patient.timezone))
+    return _say("confirmed", clinic, when=wording.local_time(visit.start_at, patient.timezone))
 
 
 def _next_visit(patient_ids: Sequence[int], now: datetime, lock: bool) -> Appointment | None:
@@ -205,4 +208,4 @@ def _say(name: str, clinic: Clinic | None, **facts) -> str:
         "crisis_text": (clinic.crisis_text if clinic else None) or DEFAULT_CRISIS_TEXT,
         **facts,
     }
-    return content.templates().get_template(f"reply_{name}.sms.txt").render(context).strip()
+    return templates().get_template(f"reply_{name}.sms.txt").render(context).strip()

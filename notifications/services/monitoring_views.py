@@ -15,9 +15,9 @@ from scheduler.extensions import db
 from scheduler.models import Appointment, Patient, StaffUser
 from scheduler.services.appointments import list_appointments
 
-from .alerts import list_alerts
-from .checkins import list_checkins
-from .models import Alert, CheckIn, InboundMessage, Notification
+from notifications.services.alerts import list_alerts
+from notifications.services.checkins import list_checkins
+from notifications.models import Alert, CheckIn, InboundMessage, Notification
 
 # A session the patient sat in: what the chart marks next to their scores.
 SESSIONS_HELD = (CHECKED_IN, COMPLETED)

@@ -17,10 +17,10 @@ from twilio.twiml.messaging_response import MessagingResponse
 from scheduler import clock
 from scheduler.extensions import db
 
-from . import inbound
-from .models import Notification
+from notifications.services import inbound
+from notifications.models import Notification
 
-log = logging.getLogger("notifications.webhooks")
+log = logging.getLogger("notifications.api.webhooks")
 bp = Blueprint("twilio_webhooks", __name__, url_prefix="/webhooks/twilio")
 
 _SID = re.compile(r"[A-Za-z0-9_-]{2,64}")  # Twilio's are SM + 32 hex; the console's differ

@@ -17,11 +17,14 @@ from sqlalchemy.exc import OperationalError
 from scheduler.extensions import db
 from scheduler.models import Appointment, Clinic, Patient, TreatmentType
 
-from . import calendar_invite, checkins, content, patient_links, rules
-from .channels import Channel, Outgoing, PermanentFailure, TransientFailure
-from .models import Notification
+from notifications.engine import rules, wording
 
-log = logging.getLogger("notifications.dispatch")
+from notifications.services import checkins, invites, patient_links
+from notifications.services.templates import templates
+from notifications.channels import Channel, Outgoing, PermanentFailure, TransientFailure
+from notifications.models import Notification
+
+log = logging.getLogger("notifications.services.dispatch")
 MAX_ATTEMPTS = 6
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(minutes=30)
@@ -164,16 +167,16 @@ def _situation(note, appointment, patient, clinic, now) -> rules.Situation:
 
 def _message(note, appointment, patient, treatment, clinic, now) -> Outgoing:
     sessions = _sessions(note, appointment)
-    facts = content.MessageFacts(
+    facts = wording.MessageFacts(
         purpose=note.purpose, channel=note.channel, rule_minutes=note.rule_minutes,
         first_name=patient.first_name, patient_timezone=patient.timezone,
         clinic_name=clinic.name, sms_name=clinic.sms_name or clinic.name,
         clinic_phone=clinic.phone or "", session_starts=tuple(a.start_at for a in sessions),
         preparation=treatment.preparation if treatment else "",
         link=_patient_link(note, appointment))
-    rendered = content.render(facts)
+    rendered = wording.render(templates(), facts)
     to = patient.phone if note.channel == "sms" else patient.email
-    invite = calendar_invite.attachment_for(note, _invited(note, appointment, sessions), patient,
+    invite = invites.attachment_for(note, _invited(note, appointment, sessions), patient,
                                             clinic, current_app.config, now)
     return Outgoing(note.id, to, rendered.text, rendered.subject,
                     attachments=(invite,) if invite else ())

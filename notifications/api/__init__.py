@@ -1,5 +1,6 @@
 """Staff's view of messages: which went out and what became of them, what patients texted back,
-their check-in answers, and the alerts monitoring staff work through."""
+their check-in answers, and the alerts monitoring staff work through. Beside it, webhooks.py:
+Twilio's calls. Views only: they translate HTTP to services and back."""
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
@@ -9,8 +10,8 @@ from scheduler.api.blueprint import Blueprint
 from scheduler.api.paging import PAGES, QueryPage, matching
 from scheduler.api.schemas.fields import Id, Instant, Text
 
-from . import alerts, checkins, patient_requests
-from .models import (ALERT_STATUSES, CHANNELS, INBOUND_KINDS, SEVERITIES, STATUSES, InboundMessage,
+from notifications.services import alerts, checkins, patient_requests
+from notifications.models import (ALERT_STATUSES, CHANNELS, INBOUND_KINDS, SEVERITIES, STATUSES, InboundMessage,
                      Notification)
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1", description="Messages to patients")

@@ -1,0 +1,3 @@
+"""One transaction per function: the outbox, dispatch, inbound texts, check-ins, alerts and their
+escalation, patient links and requests, what monitoring staff read. May import the engine, the
+models, the channels and scheduler's models and services; never the api or web floors."""
