@@ -14,9 +14,10 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     """Build the app. Tests pass TestingConfig and overrides such as SQLALCHEMY_DATABASE_URI."""
     # Imported here, not at the top: the models (and the notifications package's, which import
     # scheduler.extensions) must be importable without pulling in every blueprint first.
-    from . import api, cli, ops, web
+    from . import api, cli, events, ops, web
     import notifications.models  # noqa: F401  (its tables share this metadata and migrations)
     from notifications.api import webhooks
+    from notifications.reactions import REACTIONS
     from notifications.web import patient_page
 
     app = Flask(__name__, instance_path=str(INSTANCE))
@@ -36,6 +37,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     with app.app_context():
         serialize_sqlite_writes(db.engine)
         utc_sessions_on_postgresql(db.engine)
+    events.wire(app, REACTIONS)  # the seam: notifications writes what each booking implies
     api.init_app(app)
     webhooks.init_app(app)  # Twilio's, outside /api/v1: signed by Twilio, not bearer tokens
     patient_page.init_app(app)  # the patient's emailed link: signed, no sign-in

@@ -1,7 +1,7 @@
 """Writing the notifications a change implies, in the same transaction as the change.
 
-Booking services call these before they commit: either the change and its messages are saved
-together, or neither is. What a change makes wrong (reminders for a session that moved or was
+The reactions to what scheduling announces (notifications.reactions) call these before the
+booking service commits: either the change and its messages are saved together, or neither is. What a change makes wrong (reminders for a session that moved or was
 cancelled) is cancelled in that same transaction.
 """
 from __future__ import annotations

@@ -13,14 +13,13 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from .. import clock
+from .. import clock, events
 from ..engine import appointment_status as status
 from ..engine.courses import INDUCTION, CourseRules, fit_starts, place_session, plan_course, too_close_to
 from ..engine.errors import CourseRuleBroken, NoScheduleFits, SlotTaken
 from ..engine.slots import Clinic as ClinicRules, Slot, free_slots
 from ..extensions import db
 from ..models import Appointment, Course, Patient, TreatmentType
-from notifications.services import outbox
 
 from . import audit
 from .calendar import load_calendar
@@ -97,7 +96,7 @@ def book_course(request: CourseRequest) -> Course:
         except (IntegrityError, OperationalError) as clash:
             _raise_unless_booking_clash(clash, "starts", last=attempt == attempts - 1)
             continue
-        outbox.sessions_booked(get_clinic(), course.appointments, clock.now())
+        events.announce(events.SessionsBooked(get_clinic(), course.appointments, clock.now()))
         audit.record("course.book", "course", course.id, kind=course.kind,
                      appointments=[a.id for a in course.appointments])
         db.session.commit()
@@ -126,7 +125,7 @@ def book_appointment(patient_id: int, treatment_type_id: int, start: datetime,
         except (IntegrityError, OperationalError) as clash:
             _raise_unless_booking_clash(clash, "start", last=attempt == attempts - 1)
             continue
-        outbox.sessions_booked(clinic, [appointment], clock.now())
+        events.announce(events.SessionsBooked(clinic, [appointment], clock.now()))
         audit.record("appointment.book", "appointment", appointment.id, chair_id=slot.chair_id)
         db.session.commit()
         return appointment
@@ -149,7 +148,7 @@ def reschedule(appointment_id: int, start: datetime, chair_id: int | None = None
     appointment.status = new_status
     appointment.updated_at = now
     _flush_booking("start")
-    outbox.session_moved(get_clinic(), appointment, now)
+    events.announce(events.SessionMoved(get_clinic(), appointment, now))
     audit.record("appointment.reschedule", "appointment", appointment.id,
                  previous_start=previous.isoformat(), start=slot.start.isoformat(),
                  chair_id=slot.chair_id)
@@ -212,7 +211,7 @@ def cancel_course(course_id: int, reason: str | None) -> Course:
             appointment.updated_at = now
             cancelled.append(appointment.id)
     course.status = "cancelled"
-    outbox.course_cancelled([a for a in course.appointments if a.id in cancelled], now)
+    events.announce(events.CourseCancelled([a for a in course.appointments if a.id in cancelled], now))
     audit.record("course.cancel", "course", course.id, cancelled=cancelled)
     db.session.commit()
     return course
@@ -236,11 +235,11 @@ def _tell_the_patient(appointment: Appointment, action: str) -> None:
     """Write the messages a status change implies (none for check-in or confirmation)."""
     now = clock.now()
     if action == "cancel":
-        outbox.session_cancelled(appointment, now)
+        events.announce(events.SessionCancelled(appointment, now))
     elif action == "no_show":
-        outbox.session_missed(appointment, now)
+        events.announce(events.SessionMissed(appointment, now))
     elif action == "complete":
-        outbox.session_completed(get_clinic(), appointment, now)
+        events.announce(events.SessionCompleted(get_clinic(), appointment, now))
 
 
 def _lock_patient(patient_id: int) -> None:

@@ -1,0 +1,76 @@
+"""What happened to sessions, announced by the booking services inside their own transaction.
+
+This module is the one seam between scheduling and notifications: scheduling announces, and
+whatever the app factory wired (notifications.reactions.REACTIONS) reacts before the commit, so
+a change and what it implies (its messages) are saved together or not at all. Scheduling books,
+moves and cancels the same with nothing wired: a test app, or a clinic that sends nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable, Mapping, Sequence
+
+from flask import Flask, current_app
+
+from .models import Appointment, Clinic
+
+_KEY = "session_events"
+
+
+@dataclass(frozen=True)
+class SessionsBooked:
+    """A course (every session of it) or one session, newly booked."""
+
+    clinic: Clinic
+    sessions: Sequence[Appointment]
+    at: datetime
+
+
+@dataclass(frozen=True)
+class SessionMoved:
+    clinic: Clinic
+    session: Appointment
+    at: datetime
+
+
+@dataclass(frozen=True)
+class SessionCancelled:
+    session: Appointment
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CourseCancelled:
+    """The sessions to come of a course, all cancelled at once (perhaps none)."""
+
+    sessions: Sequence[Appointment]
+    at: datetime
+
+
+@dataclass(frozen=True)
+class SessionMissed:
+    session: Appointment
+    at: datetime
+
+
+@dataclass(frozen=True)
+class SessionCompleted:
+    clinic: Clinic
+    session: Appointment
+    at: datetime
+
+
+Event = SessionsBooked | SessionMoved | SessionCancelled | CourseCancelled | SessionMissed | SessionCompleted
+Reactions = Mapping[type, Sequence[Callable[[Event], None]]]
+
+
+def wire(app: Flask, reactions: Reactions) -> None:
+    """Who reacts to what, for this app (called by the app factory)."""
+    app.extensions[_KEY] = reactions
+
+
+def announce(event: Event) -> None:
+    """Run every reaction to the event now, inside the caller's transaction."""
+    for react in current_app.extensions.get(_KEY, {}).get(type(event), ()):
+        react(event)

@@ -1,0 +1,67 @@
+"""Scheduling announces what happened to sessions (scheduler.events); notifications reacts.
+Booking, moving and cancelling work the same with no one listening, and write no message."""
+from __future__ import annotations
+
+import pytest
+
+from scheduler import events
+from tests.conftest import _make_app
+from tests.factories import api_as, make_patient, set_up_clinic
+from tests.layout.imports import graph
+
+COURSE = {"kind": "induction", "sessions": 3, "start_on": "2026-06-08"}
+# Scheduling modules that still reach notifications outside the seam, to go in issue 12's next
+# step. The list may only shrink: a new entry fails the test below.
+NOT_YET_THROUGH_THE_SEAM = {
+    "scheduler.api",  # registers notifications' JSON API blueprint
+    "scheduler.ops",  # /metrics reads the outbox backlog
+    "scheduler.services.clinic",  # checks that sms_name names no drug or diagnosis
+    "scheduler.services.patient_views",  # a patient's messages on their page
+    "scheduler.web.monitoring",  # the monitoring pages
+    "scheduler.web.patients",  # a patient's check-ins
+}
+WIRING = {"scheduler", "scheduler.cli"}  # the app factory and the commands wire both packages
+
+
+def test_scheduling_reaches_notifications_only_through_the_seam():
+    reaching = {name for name, targets in graph().items() if name.startswith("scheduler")
+                and any(t.startswith("notifications") for t in targets)}
+    assert reaching - WIRING <= NOT_YET_THROUGH_THE_SEAM, reaching - WIRING - NOT_YET_THROUGH_THE_SEAM
+    assert "scheduler.services.booking" not in reaching
+
+
+@pytest.fixture
+def unwired_app(database_url, clock):
+    for app in _make_app(database_url, clock):
+        events.wire(app, {})
+        yield app
+
+
+def test_a_clinic_with_no_one_listening_books_moves_and_cancels_and_writes_no_message(unwired_app):
+    admin, desk = api_as(unwired_app, "admin"), api_as(unwired_app, "front_desk")
+    clinic = set_up_clinic(admin)
+    course = desk.post("/courses", json={"patient_id": make_patient(desk),
+                                         "treatment_type_id": clinic.treatment, **COURSE})
+    assert course.status_code == 201, course.json
+    first, second = course.json["appointments"][:2]
+    moved = desk.post(f"/appointments/{first['id']}/reschedule", json={"start": "2026-06-05T13:00:00-04:00"})
+    assert moved.status_code == 200, moved.json
+    assert desk.post(f"/appointments/{second['id']}/cancel", json={"reason": "unwell"}).status_code == 200
+    assert desk.post(f"/courses/{course.json['id']}/cancel", json={"reason": "moved away"}).status_code == 200
+    assert desk.get("/notifications").json == []
+
+
+def test_a_booking_announces_itself_inside_its_own_transaction(app):
+    heard = []
+    wired = dict(app.extensions["session_events"])
+    app.extensions["session_events"] = {**wired, events.SessionsBooked: [
+        *wired[events.SessionsBooked], lambda event: heard.append([s.id for s in event.sessions])]}
+    try:
+        admin, desk = api_as(app, "admin"), api_as(app, "front_desk")
+        clinic = set_up_clinic(admin)
+        course = desk.post("/courses", json={"patient_id": make_patient(desk),
+                                             "treatment_type_id": clinic.treatment, **COURSE})
+        assert heard == [[a["id"] for a in course.json["appointments"]]]  # ids: flushed, not yet committed
+        assert {n["purpose"] for n in desk.get("/notifications").json} >= {"confirmation", "reminder"}
+    finally:
+        app.extensions["session_events"] = wired
