@@ -18,7 +18,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     import notifications.models  # noqa: F401  (its tables share this metadata and migrations)
     from notifications.api import webhooks
     from notifications.reactions import REACTIONS
-    from notifications.web import patient_page
+    import notifications.web
 
     app = Flask(__name__, instance_path=str(INSTANCE))
     config_class = config_class or config_from_environment()
@@ -40,8 +40,8 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     events.wire(app, REACTIONS)  # the seam: notifications writes what each booking implies
     api.init_app(app)
     webhooks.init_app(app)  # Twilio's, outside /api/v1: signed by Twilio, not bearer tokens
-    patient_page.init_app(app)  # the patient's emailed link: signed, no sign-in
     web.init_app(app)  # the staff pages: session cookie and CSRF, same services and roles
+    notifications.web.init_app(app)  # monitoring pages; the patient's emailed link (signed)
     ops.init_app(app)
     cli.init_app(app)
     return app

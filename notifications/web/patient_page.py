@@ -5,7 +5,7 @@ A bad or expired link shows a plain explanation and nothing about anyone.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Flask, render_template, request
+from flask import Blueprint, render_template, request
 
 from scheduler import clock
 from scheduler.engine import appointment_status as status
@@ -87,7 +87,3 @@ def _page(clinic: Clinic | None, appointment: Appointment | None = None, problem
             preparation=treatment.preparation if treatment else "",
             can_act=_may_act(appointment))
     return render_template("patient_page.html", **facts)
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)

@@ -7,11 +7,12 @@ from __future__ import annotations
 from flask import Flask
 
 from ..extensions import csrf
-from . import admin, booking, home, monitoring, patients, schedule
+from . import admin, booking, home, patients, schedule
 from .display import register_filters
 from .pages import link_for, menu_for
 
-BLUEPRINTS = (home.bp, schedule.bp, patients.bp, booking.bp, monitoring.bp, admin.bp)
+# The monitoring pages are notifications' (notifications.web), registered by the app factory.
+BLUEPRINTS = (home.bp, schedule.bp, patients.bp, booking.bp, admin.bp)
 
 
 def init_app(app: Flask) -> None:

@@ -17,7 +17,6 @@ NOT_YET_THROUGH_THE_SEAM = {
     "scheduler.ops",  # /metrics reads the outbox backlog
     "scheduler.services.clinic",  # checks that sms_name names no drug or diagnosis
     "scheduler.services.patient_views",  # a patient's messages on their page
-    "scheduler.web.monitoring",  # the monitoring pages
     "scheduler.web.patients",  # a patient's check-ins
 }
 WIRING = {"scheduler", "scheduler.cli"}  # the app factory and the commands wire both packages

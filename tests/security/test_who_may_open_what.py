@@ -18,13 +18,14 @@ from scheduler.extensions import db
 from scheduler.models import StaffUser
 from scheduler.models.staff import ROLES
 from scheduler.services.staff import change_role
+from notifications.web import STAFF_BLUEPRINTS
 from scheduler.web import BLUEPRINTS
 from scheduler.web.access import SESSION_KEY
 from tests.factories import Api, api_as, staff_token
 from tests.web.pages import StaffPages, pages_as
 from tests.web.test_page_roles import OPEN_PAGES, _staff_pages
 
-WEB = {blueprint.name for blueprint in BLUEPRINTS}
+WEB = {blueprint.name for blueprint in (*BLUEPRINTS, *STAFF_BLUEPRINTS)}
 # Routes outside the API and the staff pages, each guarded its own way or open on purpose.
 GUARDED_OTHERWISE = {
     "twilio_webhooks.sms": "Twilio's signature",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from notifications.web import STAFF_BLUEPRINTS
 from scheduler.models.staff import ROLES
 from scheduler.web import BLUEPRINTS
 
 from .pages import pages_as
 
 OPEN_PAGES = {"web.home", "web.sign_in", "web.sign_out", "web.static"}
-WEB = {blueprint.name for blueprint in BLUEPRINTS}
+WEB = {blueprint.name for blueprint in (*BLUEPRINTS, *STAFF_BLUEPRINTS)}
 
 
 def _staff_pages(app):

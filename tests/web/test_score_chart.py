@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
-from scheduler.web.score_chart import (BOTTOM, LEFT, MAX_X_TICKS, RIGHT, TOP, Answer, date_ticks,
-                                       score_chart, y_of)
+from notifications.web.score_chart import (BOTTOM, LEFT, MAX_X_TICKS, RIGHT, TOP, Answer, date_ticks,
+                                           score_chart, y_of)
 
 NEW_YORK = ZoneInfo("America/New_York")
 TODAY = date(2026, 6, 1)

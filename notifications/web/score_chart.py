@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Sequence
 from zoneinfo import ZoneInfo
 
-from ..engine.hours import instant_of
+from scheduler.engine.hours import instant_of
 
 WIDTH, HEIGHT = 720, 320
 LEFT, RIGHT, TOP, BOTTOM = 44, WIDTH - 16, 16, HEIGHT - 40  # the plot area inside the margins

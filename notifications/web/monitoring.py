@@ -13,18 +13,18 @@ from flask import flash, redirect, render_template, request, url_for
 from notifications.services import alerts as alert_service, monitoring_views
 from notifications.api import AcknowledgeSchema
 
-from .. import clock
-from ..api.access import CLINICAL
-from ..extensions import db
-from ..services.clinic import find_clinic
-from ..services.errors import Conflict
-from ..services.patients import get_patient
-from ..services.today import clinic_day
-from . import forms
-from .access import page_for
-from .display import clinic_time, clinic_zone
-from .pages import web_blueprint
-from .score_chart import Answer, score_chart
+from scheduler import clock
+from scheduler.api.access import CLINICAL
+from scheduler.extensions import db
+from scheduler.services.clinic import find_clinic
+from scheduler.services.errors import Conflict
+from scheduler.services.patients import get_patient
+from scheduler.services.today import clinic_day
+from scheduler.web import forms
+from scheduler.web.access import page_for
+from scheduler.web.display import clinic_time, clinic_zone
+from scheduler.web.pages import web_blueprint
+from notifications.web.score_chart import Answer, score_chart
 
 bp = web_blueprint("monitoring", __name__, url_prefix="/monitoring")
 
