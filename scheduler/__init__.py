@@ -16,6 +16,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     # scheduler.extensions) must be importable without pulling in every blueprint first.
     from . import api, cli, events, ops, web
     import notifications.models  # noqa: F401  (its tables share this metadata and migrations)
+    import notifications.api
     from notifications.api import webhooks
     from notifications.reactions import REACTIONS
     import notifications.web
@@ -39,6 +40,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
         utc_sessions_on_postgresql(db.engine)
     events.wire(app, REACTIONS)  # the seam: notifications writes what each booking implies
     api.init_app(app)
+    notifications.api.init_app(app)  # messages, check-ins, alerts: under /api/v1 too
     webhooks.init_app(app)  # Twilio's, outside /api/v1: signed by Twilio, not bearer tokens
     web.init_app(app)  # the staff pages: session cookie and CSRF, same services and roles
     notifications.web.init_app(app)  # monitoring pages; the patient's emailed link (signed)

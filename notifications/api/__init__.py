@@ -1,6 +1,7 @@
 """Staff's view of messages: which went out and what became of them, what patients texted back,
 their check-in answers, and the alerts monitoring staff work through. Beside it, webhooks.py:
 Twilio's calls. Views only: they translate HTTP to services and back."""
+from flask import Flask
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
@@ -9,12 +10,18 @@ from scheduler.api.access import ALL_STAFF, BOOKERS, CLINICAL, roles
 from scheduler.api.blueprint import Blueprint
 from scheduler.api.paging import PAGES, QueryPage, matching
 from scheduler.api.schemas.fields import Id, Instant, Text
+from scheduler.extensions import api
 
 from notifications.services import alerts, checkins, patient_requests
 from notifications.models import (ALERT_STATUSES, CHANNELS, INBOUND_KINDS, SEVERITIES, STATUSES, InboundMessage,
                      Notification)
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1", description="Messages to patients")
+
+
+def init_app(app: Flask) -> None:
+    """After scheduler.api.init_app, which sets up the API these routes join."""
+    api.register_blueprint(blp)
 
 
 class NotificationSchema(Schema):

@@ -18,9 +18,7 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     api.init_app(app)
     api.register_converter(IdConverter, lambda _converter: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
-    from notifications import api as notifications_api
-
-    for module in (auth, clinic, patients, booking, notifications_api):
+    for module in (auth, clinic, patients, booking):  # and notifications', by the app factory
         api.register_blueprint(module.blp)
     app.register_error_handler(SchedulingError, _scheduling_error)
     app.register_error_handler(IllegalStatusChange, _illegal_status_change)
