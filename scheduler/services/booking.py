@@ -19,7 +19,7 @@ from ..engine.courses import INDUCTION, CourseRules, fit_starts, place_session, 
 from ..engine.errors import CourseRuleBroken, NoScheduleFits, SlotTaken
 from ..engine.slots import Clinic as ClinicRules, Slot, free_slots
 from ..extensions import db
-from ..models import Appointment, Course, Patient, TreatmentType
+from ..models import Appointment, Clinic, Course, Patient, TreatmentType
 
 from . import audit
 from .calendar import load_calendar
@@ -70,7 +70,7 @@ def availability(treatment_type_id: int, start: datetime, end: datetime,
 
 def plan(request: CourseRequest) -> list[Slot]:
     """The sessions a course would get, without booking anything."""
-    slots = _plan_or_fit(request)
+    _, _, slots = _plan_or_fit(request)
     db.session.rollback()  # nothing was written; end the read transaction
     return slots
 
@@ -79,24 +79,24 @@ def book_course(request: CourseRequest) -> Course:
     attempts = 1 if request.starts else PLAN_ATTEMPTS
     for attempt in range(attempts):
         _lock_patient(request.patient_id)
-        slots = _plan_or_fit(request)
+        clinic, treatment, slots = _plan_or_fit(request)
         course = Course(patient_id=request.patient_id, treatment_type_id=request.treatment_type_id,
                         kind=request.kind, status="active", created_at=clock.now(),
                         min_gap_hours=request.min_gap_hours if request.kind == INDUCTION else None)
         db.session.add(course)
-        # No autoflush while the sessions are placed (_place reads the treatment type and the
-        # clinic): a rival's clash must surface at the flush below, where it means "plan again",
-        # not at a half-built course's autoflush, where it escaped as a bare 409.
+        # No autoflush while the sessions are placed: a rival's clash must surface at the flush
+        # below, where it means "plan again", not at a half-built course's autoflush, where it
+        # escaped as a bare 409.
         with db.session.no_autoflush:
             for number, slot in enumerate(slots, start=1):
                 course.appointments.append(
-                    _new_appointment(request.patient_id, request.treatment_type_id, slot, number))
+                    _new_appointment(request.patient_id, slot, number, clinic, treatment))
         try:
             db.session.flush()
         except (IntegrityError, OperationalError) as clash:
             _raise_unless_booking_clash(clash, "starts", last=attempt == attempts - 1)
             continue
-        events.announce(events.SessionsBooked(get_clinic(), course.appointments, clock.now()))
+        events.announce(events.SessionsBooked(clinic, course.appointments, clock.now()))
         audit.record("course.book", "course", course.id, kind=course.kind,
                      appointments=[a.id for a in course.appointments])
         db.session.commit()
@@ -118,7 +118,7 @@ def book_appointment(patient_id: int, treatment_type_id: int, start: datetime,
                                  chair_id=chair_id)
         slot = place_session(calendar, start, clock.now())
         with db.session.no_autoflush:  # the clash must surface at the flush below
-            appointment = _new_appointment(patient_id, treatment_type_id, slot, None)
+            appointment = _new_appointment(patient_id, slot, None, clinic, treatment)
         db.session.add(appointment)
         try:
             db.session.flush()
@@ -137,18 +137,18 @@ def reschedule(appointment_id: int, start: datetime, chair_id: int | None = None
     now = clock.now()
     new_status = status.next_status(appointment.status, "reschedule", appointment.start_at,
                                      appointment.end_at, now)
-    calendar = load_calendar(get_clinic(), get_treatment_type(appointment.treatment_type_id),
-                             appointment.patient_id, start, start + timedelta(days=1),
+    clinic, treatment = get_clinic(), get_treatment_type(appointment.treatment_type_id)
+    calendar = load_calendar(clinic, treatment, appointment.patient_id, start, start + timedelta(days=1),
                              chair_id=chair_id, preferred_chair_id=appointment.chair_id,
                              ignore_appointment_id=appointment.id)
     slot = place_session(calendar, start, now)
     _keep_induction_gap(appointment, calendar.clinic, slot.start)
     previous = appointment.start_at
-    _place(appointment, slot)
+    _place(appointment, slot, clinic, treatment)
     appointment.status = new_status
     appointment.updated_at = now
     _flush_booking("start")
-    events.announce(events.SessionMoved(get_clinic(), appointment, now))
+    events.announce(events.SessionMoved(clinic, appointment, now))
     audit.record("appointment.reschedule", "appointment", appointment.id,
                  previous_start=previous.isoformat(), start=slot.start.isoformat(),
                  chair_id=slot.chair_id)
@@ -263,7 +263,9 @@ def _refuse_second_running_course(request: CourseRequest) -> None:
                        "sessions to come; cancel it first", "kind")
 
 
-def _plan_or_fit(request: CourseRequest) -> list[Slot]:
+def _plan_or_fit(request: CourseRequest) -> tuple[Clinic, TreatmentType, list[Slot]]:
+    """The course's sessions, with the clinic and treatment type read for them (once: callers
+    place the sessions with the same rows)."""
     clinic = get_clinic()
     get_patient(request.patient_id, "patient_id")
     _refuse_second_running_course(request)
@@ -274,18 +276,18 @@ def _plan_or_fit(request: CourseRequest) -> list[Slot]:
     if request.starts:
         calendar = load_calendar(clinic, treatment, request.patient_id, min(request.starts),
                                  max(request.starts) + timedelta(days=1))
-        return fit_starts(calendar, request.rules, request.starts, first_day, now)
+        return clinic, treatment, fit_starts(calendar, request.rules, request.starts, first_day, now)
     not_before = max(now, hours.local(first_day, time(0)))
     search_until = not_before + timedelta(days=current_app.config["PLAN_SEARCH_DAYS"])
     first_look = min(not_before + FIRST_LOOK, search_until)
     try:
-        return _plan_within(clinic, treatment, request, not_before, first_look)
+        return clinic, treatment, _plan_within(clinic, treatment, request, not_before, first_look)
     except NoScheduleFits:
         if first_look == search_until:
             raise
     # plan_course gives the earliest schedule, so one found in the first look is the one the
     # whole range would give too; only when there is none must the rest be read.
-    return _plan_within(clinic, treatment, request, not_before, search_until)
+    return clinic, treatment, _plan_within(clinic, treatment, request, not_before, search_until)
 
 
 def _plan_within(clinic, treatment: TreatmentType, request: CourseRequest, not_before: datetime,
@@ -310,24 +312,23 @@ def _bookable_treatment(treatment_type_id: int) -> TreatmentType:
     return treatment
 
 
-def _new_appointment(patient_id: int, treatment_type_id: int, slot: Slot,
-                     session_number: int | None) -> Appointment:
+def _new_appointment(patient_id: int, slot: Slot, session_number: int | None, clinic: Clinic,
+                     treatment: TreatmentType) -> Appointment:
     now = clock.now()
-    appointment = Appointment(patient_id=patient_id, treatment_type_id=treatment_type_id,
+    appointment = Appointment(patient_id=patient_id, treatment_type_id=treatment.id,
                               session_number=session_number, status=status.SCHEDULED,
                               created_at=now, updated_at=now)
-    _place(appointment, slot)
+    _place(appointment, slot, clinic, treatment)
     return appointment
 
 
-def _place(appointment: Appointment, slot: Slot) -> None:
+def _place(appointment: Appointment, slot: Slot, clinic: Clinic, treatment: TreatmentType) -> None:
     """Put the appointment at the slot: its chair, its times, its day in the clinic's zone."""
-    treatment = get_treatment_type(appointment.treatment_type_id)
     appointment.chair_id = slot.chair_id
     appointment.start_at = slot.start
     appointment.end_at = slot.end
     appointment.held_until = slot.end + timedelta(minutes=treatment.buffer_minutes)
-    appointment.local_date = scheduling_rules(get_clinic()).hours.local_date(slot.start)
+    appointment.local_date = scheduling_rules(clinic).hours.local_date(slot.start)
 
 
 def _locked_appointment(appointment_id: int) -> Appointment:
