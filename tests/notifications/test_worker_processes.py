@@ -35,6 +35,7 @@ class RecordingChannel:
         from notifications.channels import Delivery
 
         if message.notification_id == self.hang_on:
+            Path(self.path + ".hanging").touch()  # the test kills us only once we are here
             time.sleep(3600)  # stands for a worker stuck mid-batch, until it is killed
         with open(self.path, "a") as out:
             out.write(f"{message.notification_id}\n")
@@ -113,9 +114,13 @@ def test_a_worker_killed_mid_batch_loses_nothing(real_time_app, postgres_url, tm
     ids = fill_outbox(real_time_app)
     sends = tmp_path / "sends.txt"
     stuck = spawn(postgres_url, str(sends), ids[10])  # hangs on a message early in its batch
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(_lines(sends)) < 5:
+    # Killed once it hangs, not as soon as it has sent a few: a kill between a send and its
+    # record would rightly send that one again (see below), which is not what this test is about.
+    hanging = Path(f"{sends}.hanging")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not hanging.exists():
         time.sleep(0.1)
+    assert hanging.exists(), "the worker never reached the message it hangs on"
     os.kill(stuck.pid, signal.SIGKILL)
     stuck.join()
     healthy = [spawn(postgres_url, str(sends)) for _ in range(2)]
