@@ -28,16 +28,24 @@ class SessionsBooked:
 
 
 @dataclass(frozen=True)
-class SessionMoved:
-    clinic: Clinic
+class _OneSession:
     session: Appointment
     at: datetime
 
 
 @dataclass(frozen=True)
-class SessionCancelled:
+class _OneSessionAndItsClinic:
+    clinic: Clinic  # whose reminder and check-in rules apply
     session: Appointment
     at: datetime
+
+
+class SessionMoved(_OneSessionAndItsClinic):
+    """Rescheduled to another time or chair."""
+
+
+class SessionCancelled(_OneSession):
+    pass
 
 
 @dataclass(frozen=True)
@@ -48,17 +56,12 @@ class CourseCancelled:
     at: datetime
 
 
-@dataclass(frozen=True)
-class SessionMissed:
-    session: Appointment
-    at: datetime
+class SessionMissed(_OneSession):
+    """Marked a no-show."""
 
 
-@dataclass(frozen=True)
-class SessionCompleted:
-    clinic: Clinic
-    session: Appointment
-    at: datetime
+class SessionCompleted(_OneSessionAndItsClinic):
+    """The patient was discharged."""
 
 
 Event = SessionsBooked | SessionMoved | SessionCancelled | CourseCancelled | SessionMissed | SessionCompleted
