@@ -112,7 +112,7 @@ def test(pytest_args: list[str]) -> None:
         pytest_args = ["-p", "no:xdist", "--ignore=tests/browser", "--ignore=tests/faults", *pytest_args]
     else:
         ensure_chromium()
-        if not any(arg == "-n" or arg.startswith(("-n", "--numprocesses")) for arg in pytest_args):
+        if not any(arg.startswith(("-n", "--numprocesses", "no:xdist")) for arg in pytest_args):
             # One process per core; worksteal evens out the long tests at the end.
             pytest_args = ["-n", str(os.cpu_count() or 2), "--dist", "worksteal", *pytest_args]
     result = subprocess.run([str(PYTHON), "-m", "pytest", *pytest_args], cwd=ROOT, env=env)
