@@ -73,7 +73,12 @@ def wire(app: Flask, reactions: Reactions) -> None:
     app.extensions[_KEY] = reactions
 
 
+def wiring(app: Flask) -> Reactions:
+    """Who reacts to what in this app (nobody, until wired)."""
+    return app.extensions.get(_KEY, {})
+
+
 def announce(event: Event) -> None:
     """Run every reaction to the event now, inside the caller's transaction."""
-    for react in current_app.extensions.get(_KEY, {}).get(type(event), ()):
+    for react in wiring(current_app).get(type(event), ()):
         react(event)

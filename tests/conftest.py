@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from config import ROOT, TestingConfig
-from scheduler import create_app
+from scheduler import create_app, events
 from scheduler.extensions import db
 
 from . import properties  # noqa: F401  (loads the Hypothesis profile before any test module)
@@ -87,9 +87,11 @@ def pytest_collection_modifyitems(config, items):
     if not QUICK:
         return
     postgres_only = {"postgres_url", "pg_app", "live_app"}
-    dropped = [item for item in items if postgres_only & set(getattr(item, "fixturenames", ()))]
+    kept, dropped = [], []
+    for item in items:
+        (dropped if postgres_only & set(getattr(item, "fixturenames", ())) else kept).append(item)
     config.hook.pytest_deselected(items=dropped)
-    items[:] = [item for item in items if item not in set(dropped)]
+    items[:] = kept
 
 
 @pytest.fixture(params=DATABASES)
@@ -113,7 +115,8 @@ def _make_app(url, clock, **overrides):
 
 # Building an app costs about 0.1 s (flask-smorest documents every route), more than most tests
 # take: tests on TestingConfig share one app per database per test process. What a test may
-# change is put back after it: its settings and clock, and every row it wrote.
+# change is put back after it: its settings and clock, who reacts to scheduler.events, and
+# every row it wrote.
 _SHARED_APPS: dict[str, object] = {}
 
 
@@ -121,11 +124,12 @@ def _shared_app(url, clock):
     app = _SHARED_APPS.get(url)
     if app is None:
         app = _SHARED_APPS[url] = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url)
-    settings = dict(app.config)
+    settings, reactions = dict(app.config), events.wiring(app)
     app.config["CLOCK"] = clock
     yield app
     app.config.clear()
     app.config.update(settings)
+    events.wire(app, reactions)  # a test may listen in on scheduler.events
     with app.app_context():
         _empty_tables()
 

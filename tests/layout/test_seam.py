@@ -50,16 +50,14 @@ def test_a_clinic_with_no_one_listening_books_moves_and_cancels_and_writes_no_me
 
 
 def test_a_booking_announces_itself_inside_its_own_transaction(app):
+    """(The app fixture puts the wiring back after the test.)"""
     heard = []
-    wired = dict(app.extensions["session_events"])
-    app.extensions["session_events"] = {**wired, events.SessionsBooked: [
-        *wired[events.SessionsBooked], lambda event: heard.append([s.id for s in event.sessions])]}
-    try:
-        admin, desk = api_as(app, "admin"), api_as(app, "front_desk")
-        clinic = set_up_clinic(admin)
-        course = desk.post("/courses", json={"patient_id": make_patient(desk),
-                                             "treatment_type_id": clinic.treatment, **COURSE})
-        assert heard == [[a["id"] for a in course.json["appointments"]]]  # ids: flushed, not yet committed
-        assert {n["purpose"] for n in desk.get("/notifications").json} >= {"confirmation", "reminder"}
-    finally:
-        app.extensions["session_events"] = wired
+    wired = events.wiring(app)
+    events.wire(app, {**wired, events.SessionsBooked: [
+        *wired[events.SessionsBooked], lambda event: heard.append([s.id for s in event.sessions])]})
+    admin, desk = api_as(app, "admin"), api_as(app, "front_desk")
+    clinic = set_up_clinic(admin)
+    course = desk.post("/courses", json={"patient_id": make_patient(desk),
+                                         "treatment_type_id": clinic.treatment, **COURSE})
+    assert heard == [[a["id"] for a in course.json["appointments"]]]  # ids: flushed, not yet committed
+    assert {n["purpose"] for n in desk.get("/notifications").json} >= {"confirmation", "reminder"}
