@@ -6,4 +6,8 @@
     channels/     one adapter per outside service (console, Twilio, SMTP)
     models/       the tables
     engine/       pure rules: send times, wording and discretion, replies, invites
+
+reactions.py is what the app factory wires to scheduler.events, the one seam: the messages each
+booking implies, the refusal of settings a text must not carry, a patient page's messages and
+check-ins, and the outbox's backlog on /metrics. Scheduling imports nothing from here.
 """

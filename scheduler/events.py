@@ -4,6 +4,11 @@ This module is the one seam between scheduling and notifications: scheduling ann
 whatever the app factory wired (notifications.reactions.REACTIONS) reacts before the commit, so
 a change and what it implies (its messages) are saved together or not at all. Scheduling books,
 moves and cancels the same with nothing wired: a test app, or a clinic that sends nothing.
+
+Three more announcements let notifications take part in what scheduling shows and keeps
+without scheduling knowing it: settings about to be saved (a reaction may refuse them), a
+patient's page being drawn (reactions add their sections) and /metrics being read (reactions
+bring their gauges up to date).
 """
 from __future__ import annotations
 
@@ -12,8 +17,9 @@ from datetime import datetime
 from typing import Callable, Mapping, Sequence
 
 from flask import Flask, current_app
+from markupsafe import Markup
 
-from .models import Appointment, Clinic
+from .models import Appointment, Clinic, Patient
 
 _KEY = "session_events"
 
@@ -64,8 +70,32 @@ class SessionCompleted(_OneSessionAndItsClinic):
     """The patient was discharged."""
 
 
-Event = SessionsBooked | SessionMoved | SessionCancelled | CourseCancelled | SessionMissed | SessionCompleted
-Reactions = Mapping[type, Sequence[Callable[[Event], None]]]
+@dataclass(frozen=True)
+class ClinicSettingsChanging:
+    """The clinic's settings as they will be once saved, before they are: a reaction that finds
+    them wanting raises services.errors.Invalid naming the field, and nothing is saved."""
+
+    settings: Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class PatientPageShown:
+    """A staff member opens a patient's page; each reaction answers a section of it (HTML)."""
+
+    patient: Patient
+    clinical: bool  # the reader may see clinical answers (check-in scores)
+
+
+@dataclass(frozen=True)
+class MetricsRead:
+    """/metrics is being read: reactions set their gauges from the database first."""
+
+    at: datetime
+
+
+Event = (SessionsBooked | SessionMoved | SessionCancelled | CourseCancelled | SessionMissed
+         | SessionCompleted | ClinicSettingsChanging | PatientPageShown | MetricsRead)
+Reactions = Mapping[type, Sequence[Callable[[Event], object]]]
 
 
 def wire(app: Flask, reactions: Reactions) -> None:
@@ -80,5 +110,14 @@ def wiring(app: Flask) -> Reactions:
 
 def announce(event: Event) -> None:
     """Run every reaction to the event now, inside the caller's transaction."""
-    for react in wiring(current_app).get(type(event), ()):
-        react(event)
+    gather(event)
+
+
+def gather(event: Event) -> list:
+    """Run every reaction to the event now, and what each answered, in wiring order."""
+    return [react(event) for react in wiring(current_app).get(type(event), ())]
+
+
+def sections_of_patient_page(patient: Patient, clinical: bool) -> list[Markup]:
+    """What the wired packages add to a patient's page, in wiring order."""
+    return gather(PatientPageShown(patient, clinical))

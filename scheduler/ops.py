@@ -4,20 +4,16 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, Flask, Response, g, request
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
-from sqlalchemy import func, select, text
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from sqlalchemy import text
 
-from . import clock
+from . import clock, events
 from .extensions import db
 
 bp = Blueprint("ops", __name__)
 
 REQUESTS = Counter("http_requests_total", "HTTP requests", ["method", "endpoint", "status"])
 LATENCY = Histogram("http_request_seconds", "HTTP request latency", ["method", "endpoint"])
-# Read from the database at each scrape, so every process reports the same shared backlog: the
-# number to watch when deciding how many workers to run (docs/deploy.md).
-DUE = Gauge("notifications_due", "Pending notifications whose time has come")
-OLDEST_DUE = Gauge("notifications_oldest_due_seconds", "How long the oldest due notification has waited")
 
 
 @bp.get("/healthz")
@@ -32,20 +28,8 @@ def healthz():
 
 @bp.get("/metrics")
 def metrics():
-    _measure_backlog()
+    events.announce(events.MetricsRead(clock.now()))  # gauges read from the database, e.g. the outbox's
     return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
-
-
-def _measure_backlog() -> None:
-    from notifications.models import Notification  # the notifications package builds on this one
-
-    now = clock.now()
-    count, oldest = db.session.execute(
-        select(func.count(), func.min(Notification.due_at))
-        .where(Notification.status == "pending", Notification.due_at <= now)).one()
-    db.session.rollback()
-    DUE.set(count)
-    OLDEST_DUE.set((now - oldest).total_seconds() if oldest else 0)
 
 
 def init_app(app: Flask) -> None:

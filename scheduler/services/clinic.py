@@ -6,9 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from notifications.engine.discretion import sms_wording_problems
-
-from .. import clock
+from .. import clock, events
 from ..engine.appointment_status import HOLDING
 from ..engine.hours import OpeningHours
 from ..engine.slots import Clinic as ClinicRules, Treatment
@@ -43,7 +41,7 @@ def update_clinic(changes: dict[str, Any]) -> Clinic:
                         quiet_hours={"start": "21:00", "end": "08:00"},
                         alert_score_at_or_below=3, escalation_minutes=60)
         db.session.add(clinic)
-    _refuse_telltale_texts(clinic, changes)
+    _refuse_what_a_reaction_refuses(clinic, changes)
     moved_zone = "timezone" in changes and changes["timezone"] != clinic.timezone
     for field, value in changes.items():
         setattr(clinic, field, value)
@@ -54,14 +52,15 @@ def update_clinic(changes: dict[str, Any]) -> Clinic:
     return clinic
 
 
-def _refuse_telltale_texts(clinic: Clinic, changes: dict[str, Any]) -> None:
-    """No SMS may say what a patient is treated for, so neither may the settings texts go out in."""
-    after = {field: changes.get(field, getattr(clinic, field, None))
-             for field in ("name", "sms_name", "crisis_text")}
-    problems = sms_wording_problems(**after)
-    if problems:
+def _refuse_what_a_reaction_refuses(clinic: Clinic, changes: dict[str, Any]) -> None:
+    """Let whoever is wired check the settings as they would be (notifications: no text may
+    say what a patient is treated for, so neither may the names texts go out under)."""
+    after = {field: getattr(clinic, field, None) for field in Clinic.__table__.columns.keys()} | changes
+    try:
+        events.announce(events.ClinicSettingsChanging(after))
+    except Invalid:
         db.session.rollback()  # a first set-up's new row is not kept either
-        raise Invalid(problems)
+        raise
 
 
 def _redate_upcoming_sessions(clinic: Clinic) -> None:

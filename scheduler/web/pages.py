@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import Select
 
-from ..extensions import csrf
+from ..extensions import csrf, db
 from ..models.staff import ADMIN, FRONT_DESK, MONITORING
 from ..services.errors import NotFound
 from .access import current_staff
@@ -25,6 +26,12 @@ NAVIGATION = (
     ("admin.staff", "Staff"),
 )
 HOME = {FRONT_DESK: "schedule.schedule", MONITORING: "monitoring.alerts", ADMIN: "schedule.schedule"}
+
+
+def one_page(listing: Select, page: int, size: int) -> tuple[list, bool]:
+    """One page of a listing, and whether more follow (one row more is read to know)."""
+    rows = list(db.session.scalars(listing.offset((page - 1) * size).limit(size + 1)))
+    return rows[:size], len(rows) > size
 
 
 def web_blueprint(name: str, import_name: str, **options) -> Blueprint:

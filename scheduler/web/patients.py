@@ -2,27 +2,24 @@
 and who is due for maintenance."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import Select
 from werkzeug.datastructures import MultiDict
 
-from .. import clock
+from .. import clock, events
 from ..api.access import ALL_STAFF, BOOKERS, CLINICAL
 from ..api.schemas.patients import PatientQuerySchema, PatientSchema
-from ..extensions import db
 from ..services import maintenance, patient_views
 from ..services.clinic import find_clinic, list_chairs, list_treatment_types
 from ..services.patients import create_patient, get_patient, search_patients, update_patient
-from notifications.services.checkins import list_checkins
 from . import forms
 from .access import current_staff, page_for
 from .display import clinic_zone
-from .pages import web_blueprint
+from .pages import one_page, web_blueprint
 
 bp = web_blueprint("patient_pages", __name__)
 
 PAGE_SIZE = 50  # a screenful to scan; past that, a narrower search is quicker than paging
-HISTORY_SIZE = 200  # the latest messages, replies and check-ins on a patient's page
 LAST_PAGE = 10_000  # keeps a typed ?page= inside SQL's integers
 CONSENTS = ("sms_opt_in", "email_opt_in")
 FIELDS = ("first_name", "last_name", "phone", "email", "timezone") + CONSENTS
@@ -96,26 +93,18 @@ def edit_patient(patient_id: int):
 @bp.get("/patients/<id:patient_id>")
 @page_for(*ALL_STAFF)
 def patient(patient_id: int):
-    """Everything about one patient: contact and consent, courses and sessions, every message
-    and reply, and (for clinical staff, as in the API) the check-in scores."""
+    """Everything about one patient: contact and consent, courses and sessions, and what the
+    wired packages add (notifications: every message and reply and, for clinical staff, as in
+    the API, the check-in scores)."""
     found = get_patient(patient_id)
-    messages, more_messages = _slice(patient_views.messages_to(patient_id), 1, HISTORY_SIZE)
-    replies, more_replies = _slice(patient_views.replies_from(patient_id), 1, HISTORY_SIZE)
     clinical = current_staff().role in CLINICAL
-    checkins, more_checkins = (_slice(list_checkins(patient_id), 1, HISTORY_SIZE) if clinical
-                               else ([], False))
-    base_url = current_app.config["PUBLIC_BASE_URL"]
-    texts = {message.id: patient_views.without_patient_links(message.body, base_url)
-             for message in messages if message.body}
     return render_template(
-        "web/patient_pages/patient.html", patient=found, texts=texts,
+        "web/patient_pages/patient.html", patient=found,
         courses=patient_views.courses_of(patient_id),
         single_sessions=patient_views.sessions_outside_courses(patient_id),
-        messages=messages, more_messages=more_messages, replies=replies, more_replies=more_replies,
-        clinical=clinical, checkins=checkins, more_checkins=more_checkins,
+        sections=events.sections_of_patient_page(found, clinical),
         chairs={chair.id: chair.name for chair in list_chairs()},
-        treatments={kind.id: kind.name for kind in list_treatment_types()},
-        history_size=HISTORY_SIZE)
+        treatments={kind.id: kind.name for kind in list_treatment_types()})
 
 
 @bp.get("/maintenance-due")
@@ -144,7 +133,5 @@ def _page_number() -> int:
     return min(max(request.args.get("page", 1, type=int), 1), LAST_PAGE)
 
 
-def _slice(listing: Select, page: int, size: int = PAGE_SIZE) -> tuple[list, bool]:
-    """One page of a listing, and whether more follow (one row more is read to know)."""
-    rows = list(db.session.scalars(listing.offset((page - 1) * size).limit(size + 1)))
-    return rows[:size], len(rows) > size
+def _slice(listing: Select, page: int) -> tuple[list, bool]:
+    return one_page(listing, page, PAGE_SIZE)

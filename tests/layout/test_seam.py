@@ -10,22 +10,13 @@ from tests.factories import api_as, make_patient, set_up_clinic
 from tests.layout.imports import graph
 
 COURSE = {"kind": "induction", "sessions": 3, "start_on": "2026-06-08"}
-# Scheduling modules that still reach notifications outside the seam, to go in issue 12's next
-# step. The list may only shrink: a new entry fails the test below.
-NOT_YET_THROUGH_THE_SEAM = {
-    "scheduler.ops",  # /metrics reads the outbox backlog
-    "scheduler.services.clinic",  # checks that sms_name names no drug or diagnosis
-    "scheduler.services.patient_views",  # a patient's messages on their page
-    "scheduler.web.patients",  # a patient's check-ins
-}
 WIRING = {"scheduler", "scheduler.cli"}  # the app factory and the commands wire both packages
 
 
 def test_scheduling_reaches_notifications_only_through_the_seam():
     reaching = {name for name, targets in graph().items() if name.startswith("scheduler")
                 and any(t.startswith("notifications") for t in targets)}
-    assert reaching - WIRING <= NOT_YET_THROUGH_THE_SEAM, reaching - WIRING - NOT_YET_THROUGH_THE_SEAM
-    assert "scheduler.services.booking" not in reaching
+    assert reaching - WIRING == set()
 
 
 @pytest.fixture
@@ -61,3 +52,25 @@ def test_a_booking_announces_itself_inside_its_own_transaction(app):
                                          "treatment_type_id": clinic.treatment, **COURSE})
     assert heard == [[a["id"] for a in course.json["appointments"]]]  # ids: flushed, not yet committed
     assert {n["purpose"] for n in desk.get("/notifications").json} >= {"confirmation", "reminder"}
+
+
+def test_with_no_one_listening_a_patients_page_shows_no_messages_and_metrics_still_answer(unwired_app):
+    from tests.web.pages import pages_as, text_of
+
+    desk = api_as(unwired_app, "front_desk")
+    set_up_clinic(api_as(unwired_app, "admin"))
+    patient = make_patient(desk)
+    page = pages_as(unwired_app, "monitoring").get(f"/patients/{patient}")
+    assert page.status_code == 200
+    assert "Courses and sessions" in text_of(page)
+    assert "Messages sent" not in text_of(page) and "Check-ins" not in text_of(page)
+    assert unwired_app.test_client().get("/metrics").status_code == 200
+
+
+def test_the_wired_app_draws_notifications_part_of_a_patients_page(app):
+    from tests.web.pages import pages_as, text_of
+
+    desk = api_as(app, "front_desk")
+    set_up_clinic(api_as(app, "admin"))
+    page = pages_as(app, "monitoring").get(f"/patients/{make_patient(desk)}")
+    assert "Messages sent" in text_of(page) and "Check-ins" in text_of(page)
