@@ -1,5 +1,5 @@
-"""Email over SMTP with the standard library: plain text, the same text as simple HTML, and
-attachments such as the calendar invite.
+"""Email over SMTP with the standard library: plain text, the same text as simple HTML with its
+links, and attachments such as the calendar invitations.
 
 The server's reply code decides what happens next: 5xx means it will never take this message,
 4xx (a full mailbox, greylisting) and a lost connection are worth another try later.
@@ -7,6 +7,7 @@ The server's reply code decides what happens next: 5xx means it will never take 
 from __future__ import annotations
 
 import html
+import re
 import smtplib
 import ssl
 import uuid
@@ -14,6 +15,10 @@ from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 
 from notifications.channels import Delivery, Outgoing, PermanentFailure, TransientFailure, require_settings
+
+# An address ends at a space or a character that never belongs to one, and not on the full stop
+# or comma that ends a sentence.
+WEB_ADDRESS = re.compile(r"https?://[^\s<>\"']+(?<![.,;:!?)])")
 
 
 class SmtpChannel:
@@ -74,10 +79,22 @@ class SmtpChannel:
 
 
 def as_html(text: str) -> str:
-    """The plain text as HTML, escaped, one paragraph per blank-line block."""
-    paragraphs = (html.escape(block).replace("\n", "<br>\n") for block in text.strip().split("\n\n"))
+    """The plain text as HTML, escaped, one paragraph per blank-line block, each web address a
+    link (the patient's own page must open with a tap, not by copying the address)."""
+    paragraphs = (_linked(block).replace("\n", "<br>\n") for block in text.strip().split("\n\n"))
     body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
     return f'<!DOCTYPE html>\n<html><body style="font-family: sans-serif">\n{body}\n</body></html>\n'
+
+
+def _linked(text: str) -> str:
+    """Escaped text with its http(s) addresses as <a href>: the pieces are split on the raw text
+    and each escaped on its own, so nothing in it can open or close a tag or an attribute."""
+    pieces, last = [], 0
+    for found in WEB_ADDRESS.finditer(text):
+        address = html.escape(found.group())
+        pieces += [html.escape(text[last:found.start()]), f'<a href="{address}">{address}</a>']
+        last = found.end()
+    return "".join(pieces) + html.escape(text[last:])
 
 
 def _content_type(mime: str) -> dict:
