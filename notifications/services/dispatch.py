@@ -176,10 +176,9 @@ def _message(note, appointment, patient, treatment, clinic, now) -> Outgoing:
         link=_patient_link(note, appointment))
     rendered = wording.render(templates(), facts)
     to = patient.phone if note.channel == "sms" else patient.email
-    invite = invites.attachment_for(note, _invited(note, appointment, sessions), patient,
-                                            clinic, current_app.config, now)
-    return Outgoing(note.id, to, rendered.text, rendered.subject,
-                    attachments=(invite,) if invite else ())
+    invitations = invites.attachments_for(note, _invited(note, appointment, sessions), patient,
+                                          clinic, current_app.config, now)
+    return Outgoing(note.id, to, rendered.text, rendered.subject, attachments=invitations)
 
 
 def _patient_link(note, appointment) -> str | None:

@@ -1,39 +1,41 @@
-"""The calendar invite an email notice carries: the .ics built by notifications.engine.invite,
-with each session's SEQUENCE read from the outbox (one email 'reschedule' row per move) rather
-than stored separately."""
+"""The calendar invitations an email notice carries: one .ics per session, built by
+notifications.engine.invite, with each session's SEQUENCE read from the outbox (one email
+'reschedule' row per move) rather than stored separately."""
 from __future__ import annotations
 
 from datetime import datetime
 from email.utils import parseaddr
-from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
 from scheduler.extensions import db
 from scheduler.models import Appointment
 
-from notifications.engine.invite import FILENAME, METHODS, Invite, build
+from notifications.engine.invite import METHODS, Invite, Person, build, filename
 from notifications.models import Notification
 
 
-def attachment_for(note: Notification, sessions: list[Appointment], patient, clinic, config,
-                   now: datetime) -> tuple[str, str, bytes] | None:
-    """The invite an email notice carries, as an Outgoing attachment; None when it has none."""
+def attachments_for(note: Notification, sessions: list[Appointment], patient, clinic, config,
+                    now: datetime) -> tuple[tuple[str, str, bytes], ...]:
+    """The invitations an email notice carries, one per session, as Outgoing attachments."""
     method = METHODS.get(note.purpose)
-    if note.channel != "email" or method is None or not sessions or not patient.email:
-        return None
-    host = urlsplit(config["PUBLIC_BASE_URL"]).hostname or "localhost"
-    invite = Invite(method=method,
-                    # Calendars show this on lock screens and shared calendars, like a text:
-                    # the discreet name the clinic uses in SMS, never the treatment.
-                    title=f"Appointment at {clinic.sms_name or clinic.name}",
-                    timezone=clinic.timezone,
-                    organizer=parseaddr(config.get("EMAIL_FROM") or "")[1] or f"noreply@{host}",
-                    attendee=patient.email, host=host, stamp=now)
+    if note.channel != "email" or method is None or not patient.email:
+        return ()
+    # Calendars show the title on lock screens and shared calendars, like a text: the discreet
+    # name the clinic uses in SMS, never the treatment. The organizer is the clinic by name.
+    discreet_name = clinic.sms_name or clinic.name
+    invite = Invite(method=method, title=f"Appointment at {discreet_name}", timezone=clinic.timezone,
+                    organizer=Person(_sender(config, clinic), discreet_name),
+                    attendee=Person(patient.email, patient.first_name),
+                    domain=clinic.calendar_domain, stamp=now)
     # A cancellation is a change too: it must outrank the last REQUEST the calendar holds.
     bump = 1 if method == "CANCEL" else 0
-    data = build(invite, [(a, times_moved(a.id) + bump) for a in sessions])
-    return FILENAME, f"text/calendar; method={method}; charset=utf-8", data
+    return tuple((filename(a, clinic.timezone), f"text/calendar; method={method}; charset=utf-8",
+                  build(invite, a, times_moved(a.id) + bump)) for a in sessions)
+
+
+def _sender(config, clinic) -> str:
+    return parseaddr(config.get("EMAIL_FROM") or "")[1] or f"noreply@{clinic.calendar_domain}"
 
 
 def times_moved(appointment_id: int) -> int:

@@ -1,6 +1,7 @@
 """The clinic's set-up: its settings, its chairs and the treatment types it offers."""
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Integer, String, Text
@@ -43,6 +44,10 @@ class Clinic(db.Model):
     crisis_text: Mapped[str] = mapped_column(Text, default=DEFAULT_CRISIS_TEXT)
     # Where an alert nobody acknowledged in time is escalated to, by email; none: no escalation.
     oncall_email: Mapped[str | None] = mapped_column(String(254))
+    # The right of the @ in each calendar invitation's UID. Chosen once and kept, so invitations
+    # already sent can still be moved or cancelled wherever the service later runs.
+    calendar_domain: Mapped[str] = mapped_column(
+        String(120), default=lambda: f"{secrets.token_hex(8)}.clinic.invalid")
 
 
 class Chair(db.Model):
