@@ -37,7 +37,7 @@ def one_page(listing: Select, page: int, size: int) -> tuple[list, bool]:
 def web_blueprint(name: str, import_name: str, **options) -> Blueprint:
     bp = Blueprint(name, import_name, template_folder="templates", **options)
     bp.before_request(_check_csrf)
-    bp.after_request(_page_headers)
+    bp.after_request(page_headers)
     bp.register_error_handler(CSRFError, _form_expired)
     bp.register_error_handler(NotFound, _not_found)
     bp.register_error_handler(403, _forbidden)
@@ -67,7 +67,7 @@ def _check_csrf():
         csrf.protect()
 
 
-def _page_headers(response):
+def page_headers(response):
     # Everything the pages load comes from this application: clinic networks block CDNs, and
     # a strict policy keeps injected markup from running script or phoning home.
     response.headers.setdefault(
