@@ -5,20 +5,26 @@ A bad or expired link shows a plain explanation and nothing about anyone.
 """
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, render_template, request
 
 from scheduler import clock
 from scheduler.engine import appointment_status as status
 from scheduler.engine.errors import IllegalStatusChange
 from scheduler.extensions import db
-from scheduler.models import Appointment, Clinic, Patient, TreatmentType
-from scheduler.services import audit, booking
+from scheduler.models import Appointment, Clinic, TreatmentType
+from scheduler.phones import national
+from scheduler.services import booking
+from scheduler.web.pages import page_headers
 
 from notifications.engine.wording import local_time
-from notifications.models import PatientRequest
 from notifications.services.patient_links import EXPIRED, LinkInvalid, appointment_id_from
+from notifications.services.patient_requests import ask_to_be_called, open_request_for
 
-bp = Blueprint("patient_page", __name__, template_folder="templates")
+bp = Blueprint("patient_page", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/patient-page/static")
 ACTIONS = ("confirm", "reschedule", "cancel")
 DONE = {
     "confirm": "Thank you: your session is confirmed.",
@@ -27,6 +33,17 @@ DONE = {
 }
 STATUS_TEXT = {status.SCHEDULED: "booked, not yet confirmed", status.CONFIRMED: "confirmed",
                status.CANCELLED: "cancelled"}
+ASKED = {"reschedule": "You asked us to call you to change the time: we will call you.",
+         "cancel": "You asked us to call you about cancelling: we will call you."}
+
+
+@bp.after_request
+def _headers(response):
+    # The staff pages' headers, and two more for a page whose address is the patient's key:
+    # no Referer carries the token to another site, and no cache keeps the page.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return page_headers(response)
 
 
 @bp.route("/p/<token>", methods=["GET", "POST"])
@@ -67,23 +84,41 @@ def _act(appointment: Appointment, action: str) -> str:
         except IllegalStatusChange:
             return "This session can no longer be confirmed here. Please call the clinic."
         return DONE[action]
-    db.session.add(PatientRequest(appointment_id=appointment.id, patient_id=appointment.patient_id,
-                                  kind=action, created_at=clock.now()))
-    audit.record(f"patient_request.{action}", "appointment", appointment.id, by="patient link")
-    db.session.commit()
+    ask_to_be_called(appointment.id, action)
     return DONE[action]
 
 
 def _page(clinic: Clinic | None, appointment: Appointment | None = None, problem: str | None = None,
           done: str | None = None) -> str:
     facts = {"clinic": clinic.name if clinic else "Your clinic", "problem": problem, "done": done,
-             "clinic_phone": clinic.phone if clinic else None}
+             "phone": clinic.phone if clinic else None,
+             "phone_shown": national(clinic.phone) if clinic and clinic.phone else None}
     if appointment is not None:
-        patient = db.session.get(Patient, appointment.patient_id)
         treatment = db.session.get(TreatmentType, appointment.treatment_type_id)
+        waiting = open_request_for(appointment.id)
         facts.update(
-            when=local_time(appointment.start_at, patient.timezone),
-            status_text=STATUS_TEXT.get(appointment.status, appointment.status.replace("_", " ")),
-            preparation=treatment.preparation if treatment else "",
-            can_act=_may_act(appointment))
+            when=_clinic_time(appointment.start_at, clinic.timezone),
+            status_text=_status_text(appointment), preparation=treatment.preparation if treatment else "",
+            can_act=_may_act(appointment), asked=ASKED[waiting.kind] if waiting and not done else None,
+            course=[(_clinic_time(a.start_at, clinic.timezone), _status_text(a), a.id == appointment.id)
+                    for a in _sessions_to_come(appointment)])
     return render_template("patient_page.html", **facts)
+
+
+def _sessions_to_come(appointment: Appointment) -> list[Appointment]:
+    """Every session of the course still to come, cancelled ones too (the patient may wonder);
+    a session outside a course stands alone."""
+    if appointment.course is None:
+        return []
+    now = clock.now()
+    return [a for a in appointment.course.appointments if a.start_at > now]
+
+
+def _clinic_time(instant: datetime, zone: str) -> str:
+    """'Wed 3 Jun, 10:00 AM EDT': the clinic's time, as the patient was told it, zone named for a
+    patient reading it elsewhere."""
+    return f"{local_time(instant, zone)} {instant.astimezone(ZoneInfo(zone)):%Z}"
+
+
+def _status_text(appointment: Appointment) -> str:
+    return STATUS_TEXT.get(appointment.status, appointment.status.replace("_", " "))
