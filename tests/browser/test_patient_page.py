@@ -1,0 +1,32 @@
+"""The patient's page behind an emailed link, in a real browser, as the patient on a phone sees
+it: every session of the course to come, the clinic's number to tap, and no accessibility
+problem axe-core calls serious."""
+from __future__ import annotations
+
+import re
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from ..notifications.test_patient_link import booked_course, emailed_link
+
+SERIOUS = {"serious", "critical"}
+
+
+def test_a_patient_sees_their_course_and_asks_to_be_called(page, live_app, shoot):
+    desk, sessions = booked_course(live_app)
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone, where the email is read
+    assert page.goto(emailed_link(live_app, desk, sessions[0]["id"])).status == 200
+    expect(page.get_by_role("main").get_by_role("listitem")).to_have_count(4)
+    expect(page.get_by_role("link", name="(617) 555-0100")).to_have_attribute("href", "tel:+16175550100")
+    violations = Axe().run(page).response["violations"]
+    assert not [v["id"] for v in violations if v["impact"] in SERIOUS], violations
+    shoot("patient-page")
+
+    page.get_by_role("button", name="Please call me to change the time").click()
+    expect(page.get_by_role("status")).to_contain_text("we will call you")
+    page.get_by_role("button", name="Please call me to change the time").click()
+    expect(page.get_by_role("status")).to_contain_text("we will call you")
+    assert [r["kind"] for r in desk.get("/patient-requests").json] == ["reschedule"]
+    assert re.search(r"/p/\S+$", page.url)
+    shoot("patient-page-asked")
