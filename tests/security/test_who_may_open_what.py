@@ -37,6 +37,7 @@ OPEN_ON_PURPOSE = {
     "ops.metrics": "the Prometheus scraper: counts by endpoint name, no ids, no patient data",
     "api-docs.openapi_json": "the API's description",
     "static": "Flask's static folder",
+    "patient_page.static": "the patient's page's stylesheet",
     **{endpoint: "signing in, and what the sign-in page loads" for endpoint in OPEN_PAGES},
 }
 
