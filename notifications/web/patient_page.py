@@ -1,4 +1,5 @@
-"""The page a patient's emailed link opens: their session, and three buttons, no sign-in.
+"""The page a patient's emailed link opens: their session with three buttons, and the rest of its
+course to come; no sign-in.
 
 Confirming changes the appointment; asking to be called records a request for the front desk.
 A bad or expired link shows a plain explanation and nothing about anyone.
