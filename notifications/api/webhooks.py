@@ -48,8 +48,9 @@ def sms():
     sender = request.form.get("From", "")
     if not _SID.fullmatch(sid) or not sender:
         abort(400)  # not an inbound text; without its sid it could not be told from a retry
+    twilio_answers = current_app.config["SMS_OPT_OUT_REPLIES"] == "twilio"
     try:
-        reply = inbound.receive(sid, sender, request.form.get("Body", ""), clock.now())
+        reply = inbound.receive(sid, sender, request.form.get("Body", ""), clock.now(), twilio_answers)
     except inbound.Duplicate:
         reply = None  # acted on the first time; Twilio sent its answer then
     return _twiml(reply)

@@ -215,13 +215,17 @@ def test_start_brings_back_no_reminder_that_is_too_late_or_for_a_cancelled_sessi
     assert _waiting_texts(ward, patient) == [(sessions[2]["id"], 120), (sessions[2]["id"], 1440)]
 
 
-def test_yes_from_a_number_that_said_stop_starts_texts_again(ward):
-    # Twilio re-subscribes a number on YES; our records must say the same.
+def test_yes_from_a_number_that_said_stop_starts_texts_again_and_confirms(ward):
+    # Twilio unblocks a number on YES; our records must say the same, and YES still confirms.
     patient, phone = ward.patient()
+    sessions = ward.book_three(patient)
     answer(text(ward.client, phone, "STOP"))
-    assert len(answer(text(ward.client, phone, "YES"))) == 1
+    assert answer(text(ward.client, phone, "YES")) == [
+        "Riverside Health: texts are back on and your visit on Wed 3 Jun, 9:00 AM is confirmed. "
+        "Reply HELP for help, STOP to stop texts."]
     assert ward.desk.get(f"/patients/{patient}").json["sms_opted_out"] is False
-    assert [m["kind"] for m in inbound(ward)] == ["start", "stop"]
+    assert ward.desk.get(f"/appointments/{sessions[0]['id']}").json["status"] == "confirmed"
+    assert [m["kind"] for m in inbound(ward)] == ["confirm", "stop"]
 
 
 def test_stop_holds_for_everyone_who_shares_the_phone(ward):
@@ -247,7 +251,8 @@ def test_a_stranger_is_answered_politely_and_told_nothing(ward):
         [reply] = answer(text(ward.client, stranger, body))
         for secret in ("Riverside", "Test Clinic", "+16175550100", "Marguerite", "Jun", "visit on"):
             assert secret not in reply
-    assert answer(text(ward.client, stranger, "STOP")) == []  # Twilio confirms STOP itself
+    [stopped] = answer(text(ward.client, stranger, "STOP"))  # Twilio's replies are off here
+    assert stopped == "You will get no more texts from this number. Reply START to get them again."
     received = inbound(ward)
     assert {(m["kind"], m["patient_id"], m["from_phone"]) for m in received} == {
         ("unknown_sender", None, stranger)}

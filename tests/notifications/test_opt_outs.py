@@ -1,0 +1,112 @@
+"""Twilio acts on a few single-word texts itself (it blocks a number on STOP and its like, and
+unblocks it on START, YES or UNSTOP); the clinic's records agree with it on every one of them, and
+the patient hears one answer, Twilio's or ours."""
+from __future__ import annotations
+
+import pytest
+
+from .test_replies import TWILIO_HELP, TWILIO_OPT_IN, TWILIO_OPT_OUT
+from .texting import answer, text
+
+SPELLINGS = ["{}", "{lower}", " {title} ", "\t{lower}\n"]
+
+
+def spelt(word: str, spelling: str) -> str:
+    return spelling.format(word, lower=word.lower(), title=word.title())
+
+
+def opted_out(ward, patient: int) -> bool:
+    return ward.desk.get(f"/patients/{patient}").json["sms_opted_out"]
+
+
+def waiting_texts(ward, patient: int) -> list[dict]:
+    return [n for n in ward.notes(patient_id=patient, status="pending") if n["channel"] == "sms"]
+
+
+def twilio_answers(ward) -> None:
+    ward.app.config["SMS_OPT_OUT_REPLIES"] = "twilio"
+
+
+# Every opt-out word is the opt-out it is at Twilio.
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+@pytest.mark.parametrize("word", TWILIO_OPT_OUT)
+def test_each_opt_out_word_stops_texts_and_says_how_to_change_a_visit(ward, word, spelling):
+    patient, phone = ward.patient()
+    sessions = ward.book_three(patient)
+    [reply] = answer(text(ward.client, phone, spelt(word, spelling)))
+    assert opted_out(ward, patient) is True
+    assert waiting_texts(ward, patient) == []
+    # A patient who texts CANCEL to cancel a visit has opted out at Twilio: the answer says so,
+    # and how to cancel or change the visit instead. The visit itself is left as booked.
+    assert "no more texts" in reply and "START" in reply
+    assert "cancel or change a visit, please call +16175550100" in reply
+    assert {ward.desk.get(f"/appointments/{s['id']}").json["status"] for s in sessions} == {"scheduled"}
+
+
+@pytest.mark.parametrize("word", TWILIO_OPT_IN)
+def test_each_opt_in_word_ends_an_opt_out(ward, word):
+    patient, phone = ward.patient()
+    ward.book_three(patient)
+    answer(text(ward.client, phone, "STOP"))
+    [reply] = answer(text(ward.client, phone, f" {word.lower()} "))
+    assert opted_out(ward, patient) is False
+    assert reply.startswith("Riverside Health: texts are back on")
+    assert {n["purpose"] for n in waiting_texts(ward, patient)} == {"reminder"}
+
+
+@pytest.mark.parametrize("word", TWILIO_HELP)
+def test_each_help_word_is_answered_with_the_clinics_phone(ward, word):
+    patient, phone = ward.patient()
+    [reply] = answer(text(ward.client, phone, word.title()))
+    assert "+16175550100" in reply and "STOP" in reply
+
+
+def test_a_stop_twilio_lets_through_still_stops_our_texts(ward):
+    # "Stop." is not Twilio's keyword: it blocks nothing, but the patient means it.
+    patient, phone = ward.patient()
+    ward.book_three(patient)
+    twilio_answers(ward)
+    [reply] = answer(text(ward.client, phone, "Stop."))  # Twilio did not answer it: we do
+    assert "no more texts" in reply
+    assert opted_out(ward, patient) is True and waiting_texts(ward, patient) == []
+
+
+# One answer reaches the patient: Twilio's or ours.
+
+@pytest.mark.parametrize("word", TWILIO_OPT_OUT + TWILIO_OPT_IN + TWILIO_HELP)
+def test_when_twilio_answers_its_words_we_stay_silent_but_still_act(ward, word):
+    twilio_answers(ward)
+    patient, phone = ward.patient()
+    ward.book_three(patient)
+    if word in TWILIO_OPT_IN:
+        answer(text(ward.client, phone, "STOP"))
+    replies = answer(text(ward.client, phone, f" {word.lower()}"))
+    assert opted_out(ward, patient) is (word in TWILIO_OPT_OUT)
+    if word == "YES":  # Twilio's answer says texts are back on; ours only that the visit is confirmed
+        assert replies == ["Riverside Health: thank you, your visit on Wed 3 Jun, 9:00 AM is confirmed."]
+    else:
+        assert replies == []
+
+
+def test_when_we_answer_twilios_words_we_answer_each_once(ward):
+    patient, phone = ward.patient()
+    for body in ("STOP", "START", "HELP", "INFO", "CANCEL", "UNSTOP", "END", "YES"):
+        assert len(answer(text(ward.client, phone, body))) == 1, body
+
+
+def test_stop_then_start_when_twilio_answers_round_trips_as_when_we_do(ward):
+    twilio_answers(ward)
+    patient, phone = ward.patient()
+    ward.book_three(patient)
+    before = reminders_waiting(ward, patient)
+    assert answer(text(ward.client, phone, "STOP")) == []
+    assert opted_out(ward, patient) is True and waiting_texts(ward, patient) == []
+    assert answer(text(ward.client, phone, "START")) == []
+    assert opted_out(ward, patient) is False
+    assert reminders_waiting(ward, patient) == before and len(before) == 6
+
+
+def reminders_waiting(ward, patient: int) -> list[tuple[int, int]]:
+    return sorted((n["appointment_id"], n["rule_minutes"]) for n in waiting_texts(ward, patient)
+                  if n["purpose"] == "reminder")
