@@ -6,26 +6,20 @@ No valid signature, no effect (403). Form fields are never logged: they hold pho
 """
 from __future__ import annotations
 
-import logging
 import re
 
 from flask import Blueprint, Flask, Response, abort, current_app, request
-from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from scheduler import clock
-from scheduler.extensions import db
 
-from notifications.services import inbound
-from notifications.models import Notification
+from notifications.services import deliveries, inbound
 
-log = logging.getLogger("notifications.api.webhooks")
 bp = Blueprint("twilio_webhooks", __name__, url_prefix="/webhooks/twilio")
 
 _SID = re.compile(r"[A-Za-z0-9_-]{2,64}")  # Twilio's are SM + 32 hex; the console's differ
 _ERROR_CODE = re.compile(r"\d{1,10}")
-DELIVERED, FAILED = ("delivered",), ("undelivered", "failed")
 
 
 def init_app(app: Flask) -> None:
@@ -58,26 +52,11 @@ def sms():
 
 @bp.post("/status")
 def status():
-    """Twilio telling how a text we sent fared. Only a sent text moves on, to delivered or
-    failed: callbacks may arrive out of order, and a late 'sent' must not undo 'delivered'."""
-    sid, outcome = request.form.get("MessageSid", ""), request.form.get("MessageStatus", "")
-    if not _SID.fullmatch(sid) or outcome not in DELIVERED + FAILED:
-        return Response(status=200)  # queued, sent, ... or nothing we know: nothing to change
-    note = db.session.scalar(select(Notification).where(
-        Notification.provider_message_id == sid, Notification.channel == "sms",
-        Notification.status == "sent").with_for_update())
-    if note is not None:
-        now = clock.now()
-        if outcome in DELIVERED:
-            note.status = "delivered"
-        else:
-            code = request.form.get("ErrorCode", "")
-            note.status = "failed"
-            note.error = f"{code if _ERROR_CODE.fullmatch(code) else 'no code'}: {outcome}"
-        note.updated_at = now
-        log.info("delivery status", extra={"object_type": "notification", "object_id": note.id,
-                                           "action": note.status})
-    db.session.commit()
+    """Twilio telling how a text we sent fared (see services.deliveries)."""
+    sid, code = request.form.get("MessageSid", ""), request.form.get("ErrorCode", "")
+    if _SID.fullmatch(sid):  # else nothing we sent: nothing to change
+        deliveries.status_reported(sid, request.form.get("MessageStatus", ""),
+                                   code if _ERROR_CODE.fullmatch(code) else None, clock.now())
     return Response(status=200)
 
 

@@ -1,13 +1,15 @@
 """Twilio acts on a few single-word texts itself (it blocks a number on STOP and its like, and
-unblocks it on START, YES or UNSTOP); the clinic's records agree with it on every one of them, and
-the patient hears one answer, Twilio's or ours."""
+unblocks it on START, YES or UNSTOP); the clinic's records agree with it on every one of them,
+on a refused send (error 21610) as on a text, and the patient hears one answer, Twilio's or ours."""
 from __future__ import annotations
 
 import pytest
 
 from .test_replies import TWILIO_HELP, TWILIO_OPT_IN, TWILIO_OPT_OUT
-from .texting import answer, text
+from .texting import answer, status_callback, text
 
+REFUSED = "21610: the number texted STOP, Twilio sends it nothing until START"
+STOPPED = "the patient texted STOP"
 SPELLINGS = ["{}", "{lower}", " {title} ", "\t{lower}\n"]
 
 
@@ -110,3 +112,36 @@ def test_stop_then_start_when_twilio_answers_round_trips_as_when_we_do(ward):
 def reminders_waiting(ward, patient: int) -> list[tuple[int, int]]:
     return sorted((n["appointment_id"], n["rule_minutes"]) for n in waiting_texts(ward, patient)
                   if n["purpose"] == "reminder")
+
+
+# Error 21610: Twilio refuses a text to a number that texted it STOP.
+
+@pytest.mark.parametrize("outcome", ["undelivered", "failed"])
+def test_a_status_callback_with_21610_records_the_stop_for_everyone_at_that_phone(ward, outcome):
+    parent, phone = ward.patient()
+    child = ward.desk.post("/patients", json={"first_name": "Kit", "last_name": "Young", "phone": phone,
+                                              "sms_opt_in": True}).json["id"]
+    ward.book_three(parent)
+    ward.book_three(child, start_on="2026-06-08")
+    ward.work()
+    sms = next(n for n in ward.notes(patient_id=parent, status="sent") if n["channel"] == "sms")
+    assert status_callback(ward.client, sms["provider_message_id"], outcome, "21610").status_code == 200
+    failed = next(n for n in ward.notes() if n["id"] == sms["id"])
+    assert (failed["status"], failed["error"]) == ("failed", REFUSED)
+    assert [opted_out(ward, p) for p in (parent, child)] == [True, True]
+    for patient in (parent, child):
+        assert waiting_texts(ward, patient) == []
+        stopped = [n for n in ward.notes(patient_id=patient, status="cancelled") if n["channel"] == "sms"]
+        assert stopped and {n["error"] for n in stopped} == {STOPPED}
+    # START lifts it, as for a STOP texted to us.
+    answer(text(ward.client, phone, "START"))
+    assert [opted_out(ward, p) for p in (parent, child)] == [False, False]
+
+
+def test_a_status_callback_with_another_error_does_not_opt_out(ward):
+    patient, phone = ward.patient()
+    ward.book_three(patient)
+    ward.work()
+    sms = next(n for n in ward.notes(status="sent") if n["channel"] == "sms")
+    status_callback(ward.client, sms["provider_message_id"], "undelivered", "30003")
+    assert opted_out(ward, patient) is False and waiting_texts(ward, patient)
