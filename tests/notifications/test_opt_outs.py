@@ -3,7 +3,12 @@ unblocks it on START, YES or UNSTOP); the clinic's records agree with it on ever
 on a refused send (error 21610) as on a text, and the patient hears one answer, Twilio's or ours."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+
+from notifications.engine.wording import TEMPLATES
 
 from .test_replies import TWILIO_HELP, TWILIO_OPT_IN, TWILIO_OPT_OUT
 from .texting import answer, status_callback, text
@@ -145,3 +150,39 @@ def test_a_status_callback_with_another_error_does_not_opt_out(ward):
     sms = next(n for n in ward.notes(status="sent") if n["channel"] == "sms")
     status_callback(ward.client, sms["provider_message_id"], "undelivered", "30003")
     assert opted_out(ward, patient) is False and waiting_texts(ward, patient)
+
+
+# No text invites a reply with one of Twilio's words for anything but what Twilio does with it.
+
+ALLOWED = {  # what an invitation to reply with each word may offer
+    "STOP": r"to stop( texts)?", "START": r"to get (them|texts) again", "UNSTOP": r"to get (them|texts) again",
+    "HELP": r"for help", "INFO": r"for help",
+}
+TWILIO_WORD = re.compile(r"\b(" + "|".join(TWILIO_OPT_OUT + TWILIO_OPT_IN + TWILIO_HELP) + r")\b(.{0,30})",
+                         re.IGNORECASE)
+INVITES = re.compile(r"(reply|text|send|respond|answer)( with| back)?\W*$", re.IGNORECASE)
+
+
+def invitations(template: str) -> list[tuple[str, str]]:
+    """(word, what follows it) for each of Twilio's words the text asks the patient to send:
+    after "reply", "text" and the like, or written in capitals."""
+    found = []
+    for match in TWILIO_WORD.finditer(template):
+        word, after = match.group(1), match.group(2)
+        if word.isupper() or INVITES.search(template[:match.start()]):
+            found.append((word.upper(), after))
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(Path(TEMPLATES).glob("*.sms.txt")), ids=lambda p: p.name)
+def test_no_text_invites_a_reply_with_twilios_words_for_anything_else(path):
+    for word, after in invitations(path.read_text()):
+        assert word in ALLOWED and re.match(r"[ ,]*" + ALLOWED[word], after), (word, after)
+
+
+@pytest.mark.parametrize("template", ["Reply CANCEL to cancel your visit.", "Text yes to confirm.",
+                                      "Reply C to confirm, END to end texts.", "Send QUIT to quit",
+                                      "Reply STOP to cancel your visit", "START to book again"])
+def test_the_template_scan_catches_a_wrong_invitation(template):
+    assert any(word not in ALLOWED or not re.match(r"[ ,]*" + ALLOWED[word], after)
+               for word, after in invitations(template))
