@@ -1,8 +1,9 @@
 """Twilio's webhooks: inbound texts and delivery status callbacks.
 
 Not part of the JSON API and without bearer tokens: Twilio proves each request with
-X-Twilio-Signature, an HMAC of PUBLIC_BASE_URL + path and the form fields under our auth token.
-No valid signature, no effect (403). Form fields are never logged: they hold phones and texts.
+X-Twilio-Signature, an HMAC of the URL it called (query string included) and the form fields
+under our auth token. No valid signature, no effect (403). Form fields are never logged: they
+hold phones and texts.
 """
 from __future__ import annotations
 
@@ -65,7 +66,12 @@ def _signed_by_twilio() -> bool:
     signature = request.headers.get("X-Twilio-Signature", "")
     if not token or not signature:
         return False
+    # Twilio signs the whole URL it called, so a webhook set up as .../sms?site=1 is checked
+    # with its query string, exactly as sent. The host is ours, not the request's: behind a
+    # proxy the request names the proxy's upstream, and a forged Host must not pass.
     url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + request.path
+    if request.query_string:
+        url += "?" + request.query_string.decode("latin-1")
     return RequestValidator(token).validate(url, request.form, signature)
 
 
