@@ -3,7 +3,10 @@ unblocks it on START, YES or UNSTOP); the clinic's records agree with it on ever
 on a refused send (error 21610) as on a text, and the patient hears one answer, Twilio's or ours."""
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -117,6 +120,18 @@ def test_stop_then_start_when_twilio_answers_round_trips_as_when_we_do(ward):
 def reminders_waiting(ward, patient: int) -> list[tuple[int, int]]:
     return sorted((n["appointment_id"], n["rule_minutes"]) for n in waiting_texts(ward, patient)
                   if n["purpose"] == "reminder")
+
+
+@pytest.mark.parametrize(("value", "chosen"), [("ours", "ours"), (" Twilio ", "twilio"), ("", "twilio"),
+                                               ("twillio", None), ("both", None)])
+def test_the_setting_takes_twilio_or_ours_and_stops_the_service_on_anything_else(value, chosen):
+    read = subprocess.run([sys.executable, "-c", "import config; print(config.Config.SMS_OPT_OUT_REPLIES)"],
+                          env={**os.environ, "SMS_OPT_OUT_REPLIES": value}, cwd=Path(__file__).resolve().parents[2],
+                          capture_output=True, text=True, timeout=60)
+    if chosen:
+        assert read.stdout.strip() == chosen, read.stderr
+    else:
+        assert read.returncode != 0 and "SMS_OPT_OUT_REPLIES must be one of twilio, ours" in read.stderr
 
 
 # Error 21610: Twilio refuses a text to a number that texted it STOP.
