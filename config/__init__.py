@@ -28,6 +28,14 @@ def _env_bool(name: str, default: bool) -> bool:
     return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def _env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """A setting with a few known values: a typo stops the service at start, not at first use."""
+    value = (_env(name) or default).strip().lower()
+    if value not in choices:
+        raise RuntimeError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
 def _development_secret() -> str:
     """A secret kept under instance/ so sign-ins survive a restart of the development server."""
     INSTANCE.mkdir(exist_ok=True)
@@ -59,6 +67,11 @@ class Config:
     TWILIO_AUTH_TOKEN = _env("TWILIO_AUTH_TOKEN")
     TWILIO_FROM_NUMBER = _env("TWILIO_FROM_NUMBER")
     TWILIO_API_BASE_URL = _env("TWILIO_API_BASE_URL")
+    # Who confirms Twilio's own keywords (STOP, START, HELP and the rest: replies.TWILIO_KEYWORDS),
+    # so the patient gets one answer, not two. "twilio": its automatic reply, which every Twilio
+    # number sends unless it is turned off, hence the default; we still act on the word. "ours":
+    # our reply_*.sms.txt, once Twilio's replies are off (Advanced Opt-Out).
+    SMS_OPT_OUT_REPLIES = _env_choice("SMS_OPT_OUT_REPLIES", "twilio", ("twilio", "ours"))
 
     EMAIL_BACKEND = _env("EMAIL_BACKEND", "console")
     SMTP_HOST = _env("SMTP_HOST")

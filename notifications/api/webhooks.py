@@ -1,31 +1,26 @@
 """Twilio's webhooks: inbound texts and delivery status callbacks.
 
 Not part of the JSON API and without bearer tokens: Twilio proves each request with
-X-Twilio-Signature, an HMAC of PUBLIC_BASE_URL + path and the form fields under our auth token.
-No valid signature, no effect (403). Form fields are never logged: they hold phones and texts.
+X-Twilio-Signature, an HMAC of the URL it called (query string included) and the form fields
+under our auth token. No valid signature, no effect (403). Form fields are never logged: they
+hold phones and texts.
 """
 from __future__ import annotations
 
-import logging
 import re
 
 from flask import Blueprint, Flask, Response, abort, current_app, request
-from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from scheduler import clock
-from scheduler.extensions import db
 
-from notifications.services import inbound
-from notifications.models import Notification
+from notifications.services import deliveries, inbound
 
-log = logging.getLogger("notifications.api.webhooks")
 bp = Blueprint("twilio_webhooks", __name__, url_prefix="/webhooks/twilio")
 
 _SID = re.compile(r"[A-Za-z0-9_-]{2,64}")  # Twilio's are SM + 32 hex; the console's differ
 _ERROR_CODE = re.compile(r"\d{1,10}")
-DELIVERED, FAILED = ("delivered",), ("undelivered", "failed")
 
 
 def init_app(app: Flask) -> None:
@@ -48,8 +43,9 @@ def sms():
     sender = request.form.get("From", "")
     if not _SID.fullmatch(sid) or not sender:
         abort(400)  # not an inbound text; without its sid it could not be told from a retry
+    twilio_answers = current_app.config["SMS_OPT_OUT_REPLIES"] == "twilio"
     try:
-        reply = inbound.receive(sid, sender, request.form.get("Body", ""), clock.now())
+        reply = inbound.receive(sid, sender, request.form.get("Body", ""), clock.now(), twilio_answers)
     except inbound.Duplicate:
         reply = None  # acted on the first time; Twilio sent its answer then
     return _twiml(reply)
@@ -57,26 +53,11 @@ def sms():
 
 @bp.post("/status")
 def status():
-    """Twilio telling how a text we sent fared. Only a sent text moves on, to delivered or
-    failed: callbacks may arrive out of order, and a late 'sent' must not undo 'delivered'."""
-    sid, outcome = request.form.get("MessageSid", ""), request.form.get("MessageStatus", "")
-    if not _SID.fullmatch(sid) or outcome not in DELIVERED + FAILED:
-        return Response(status=200)  # queued, sent, ... or nothing we know: nothing to change
-    note = db.session.scalar(select(Notification).where(
-        Notification.provider_message_id == sid, Notification.channel == "sms",
-        Notification.status == "sent").with_for_update())
-    if note is not None:
-        now = clock.now()
-        if outcome in DELIVERED:
-            note.status = "delivered"
-        else:
-            code = request.form.get("ErrorCode", "")
-            note.status = "failed"
-            note.error = f"{code if _ERROR_CODE.fullmatch(code) else 'no code'}: {outcome}"
-        note.updated_at = now
-        log.info("delivery status", extra={"object_type": "notification", "object_id": note.id,
-                                           "action": note.status})
-    db.session.commit()
+    """Twilio telling how a text we sent fared (see services.deliveries)."""
+    sid, code = request.form.get("MessageSid", ""), request.form.get("ErrorCode", "")
+    if _SID.fullmatch(sid):  # else nothing we sent: nothing to change
+        deliveries.status_reported(sid, request.form.get("MessageStatus", ""),
+                                   code if _ERROR_CODE.fullmatch(code) else None, clock.now())
     return Response(status=200)
 
 
@@ -85,7 +66,12 @@ def _signed_by_twilio() -> bool:
     signature = request.headers.get("X-Twilio-Signature", "")
     if not token or not signature:
         return False
+    # Twilio signs the whole URL it called, so a webhook set up as .../sms?site=1 is checked
+    # with its query string, exactly as sent. The host is ours, not the request's: behind a
+    # proxy the request names the proxy's upstream, and a forged Host must not pass.
     url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + request.path
+    if request.query_string:
+        url += "?" + request.query_string.decode("latin-1")
     return RequestValidator(token).validate(url, request.form, signature)
 
 

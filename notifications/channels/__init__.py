@@ -28,7 +28,7 @@ class PermanentFailure(Exception):
     def __init__(self, message: str, code: str | None = None, opted_out: bool = False):
         super().__init__(message)
         self.code = code
-        self.opted_out = opted_out  # the number said STOP to the carrier (Twilio 21610)
+        self.opted_out = opted_out  # the number texted STOP to Twilio (error 21610)
 
 
 class TransientFailure(Exception):

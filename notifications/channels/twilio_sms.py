@@ -81,7 +81,7 @@ def _classified(error: TwilioRestException | TwilioServiceException) -> Exceptio
     # str(error) pretty-prints with colours on a terminal; the plain parts are what we keep.
     said = getattr(error, "msg", None) or getattr(error, "title", None) or f"HTTP {status}"
     if code == UNSUBSCRIBED:
-        return PermanentFailure("the number has opted out with the carrier", str(code), opted_out=True)
+        return PermanentFailure("the number texted STOP to Twilio", str(code), opted_out=True)
     if code in (INVALID_NUMBER, LANDLINE) or (400 <= status < 500 and status != TOO_MANY_REQUESTS):
         return PermanentFailure(f"Twilio refused the message: {said}", str(code or status))
     return TransientFailure(f"Twilio answered {status} (code {code}): {said}")

@@ -1,9 +1,10 @@
 """What a patient's text means: pure rules, no Flask, no database.
 
-The keywords follow Twilio's and the carriers' own lists, because Twilio acts on them before we
-see the message (a STOP blocks the number at Twilio whatever we do): our records must agree.
-Words of self-harm outrank everything else, so such a message is never taken for a plain score
-or a keyword.
+Twilio acts on a few single-word texts itself, before we see them: an opt-out word blocks the
+number at Twilio (every later send fails with error 21610) until an opt-in word, and Twilio may
+answer them (see SMS_OPT_OUT_REPLIES). Our records must agree with Twilio on every one of those
+words, so they are listed here exactly as Twilio matches them. Words of self-harm outrank
+everything else, so such a message is never taken for a plain score or a keyword.
 """
 from __future__ import annotations
 
@@ -15,14 +16,23 @@ CONFIRM, STOP, START, HELP, SCORE, CRISIS, OTHER = (
     "confirm", "stop", "start", "help", "score", "crisis", "other")
 KINDS = (CONFIRM, STOP, START, HELP, SCORE, CRISIS, OTHER)
 
-# Whole-message keywords, compared after case, spacing and end punctuation are set aside.
+# Twilio's own keywords: it acts on a text that is exactly one of them, case and surrounding
+# spaces aside ("Stop." or "stop please" it lets through untouched).
+TWILIO_KEYWORDS = {
+    STOP: ("stop", "stopall", "unsubscribe", "cancel", "end", "quit"),
+    START: ("start", "yes", "unstop"),
+    HELP: ("help", "info"),
+}
+_TWILIO_GROUP = {word: group for group, words in TWILIO_KEYWORDS.items() for word in words}
+
+# Our own keywords, compared after case, spacing and end punctuation are set aside. Stopping is
+# read more widely than Twilio reads it (a patient who writes "Stop." or "opt out" means it);
+# starting again only on Twilio's own words, since Twilio would still block the number after
+# any other. YES confirms, as C does, and is Twilio's opt-in word besides (see read()).
 KEYWORDS = {
     CONFIRM: ("c", "yes", "y", "confirm", "confirmed"),
-    STOP: ("stop", "stopall", "stop all", "unsubscribe", "cancel", "end", "quit", "revoke",
-           "optout", "opt out", "opt-out"),
-    # Twilio also re-subscribes a number on YES; that case is handled in read() below.
-    START: ("start", "unstop"),
-    HELP: ("help", "info"),
+    STOP: TWILIO_KEYWORDS[STOP] + ("stop all", "revoke", "optout", "opt out", "opt-out"),
+    HELP: TWILIO_KEYWORDS[HELP],
 }
 _KEYWORD_KIND = {word: kind for kind, words in KEYWORDS.items() for word in words}
 
@@ -63,6 +73,9 @@ _SCORE_IN_TEXT = (re.compile(rf"\b{_N} ?(/ ?10|out of (10|ten))\b"), re.compile(
 class Reading:
     kind: str
     score: int | None = None  # 0 worst to 10 best, when the message gave one
+    # STOP, START or HELP when the text is one of Twilio's own keywords: Twilio has acted on
+    # it (blocked or unblocked the number) and may have answered it already.
+    twilio: str | None = None
 
 
 def normalize(body: str) -> str:
@@ -73,17 +86,21 @@ def normalize(body: str) -> str:
     return text.strip(" \"'()*").rstrip(" .!?,;:~*\"')")
 
 
-def read(body: str, opted_out: bool = False) -> Reading:
-    """What the message asks for. `opted_out`: the number had texted STOP, and Twilio takes a
-    YES from such a number as START, so we must too."""
+def twilio_keyword(body: str) -> str | None:
+    """STOP, START or HELP when Twilio itself takes the text for one of its keywords."""
+    return _TWILIO_GROUP.get(body.strip().lower())
+
+
+def read(body: str) -> Reading:
+    """What the message asks for. A YES reads as CONFIRM with `twilio` START: it confirms the
+    next session and, like START, ends an opt-out (Twilio unblocks the number on it)."""
     text = normalize(body)
     if _CRISIS.search(text):
         return Reading(CRISIS, _score_in(text))
-    kind = _KEYWORD_KIND.get(text)
-    if kind == CONFIRM and opted_out and text == "yes":
-        return Reading(START)
+    twilio = twilio_keyword(body)
+    kind = _KEYWORD_KIND.get(text) or (START if twilio == START else None)
     if kind:
-        return Reading(kind)
+        return Reading(kind, twilio=twilio)
     only_a_score = _SCORE_ONLY.fullmatch(text)
     if only_a_score and _score(only_a_score.group("n")) is not None:
         return Reading(SCORE, _score(only_a_score.group("n")))

@@ -19,7 +19,7 @@ from scheduler.models import Appointment, Clinic, Patient, TreatmentType
 
 from notifications.engine import rules, wording
 
-from notifications.services import checkins, invites, patient_links
+from notifications.services import checkins, invites, opt_outs, patient_links
 from notifications.services.templates import templates
 from notifications.channels import Channel, Outgoing, PermanentFailure, TransientFailure
 from notifications.models import Notification
@@ -54,9 +54,10 @@ def dispatch(notification_id: int, worker_id: str, channels: dict[str, Channel],
     try:
         delivery = channel.send(message)
     except PermanentFailure as failure:
-        if failure.opted_out:
-            db.session.execute(update(Patient).where(Patient.id == patient_id)
-                               .values(sms_opted_out=True))
+        if failure.opted_out:  # the number texted STOP to Twilio: nothing more goes to it
+            opt_outs.stopped_at_twilio(patient_id, now)
+            return _record(notification_id, worker_id, now, status="failed",
+                           error=opt_outs.REFUSED_AFTER_STOP)
         return _record(notification_id, worker_id, now, status="failed",
                        error=f"{failure.code or 'refused'}: {failure}"[:500])
     except TransientFailure as failure:

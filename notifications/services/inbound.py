@@ -2,7 +2,9 @@
 an alert. One transaction per message, keyed by Twilio's MessageSid so a retried webhook acts once.
 
 The answer is a text to send back, or None. A number that texted STOP gets no answer but the
-confirmation of STOP itself. Nothing here logs a phone or what the patient wrote.
+confirmation of STOP itself. Twilio's own keywords (replies.TWILIO_KEYWORDS) get no answer from
+us when Twilio answers them (SMS_OPT_OUT_REPLIES=twilio), so the patient hears once, not twice;
+they are acted on all the same. Nothing here logs a phone or what the patient wrote.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from scheduler.services import audit
 
 from notifications.engine import replies, wording
 
-from notifications.services import alerts, checkins, outbox
+from notifications.services import alerts, checkins, opt_outs
 from notifications.services.templates import templates
 from notifications.models import InboundMessage
 
@@ -51,11 +53,14 @@ class Duplicate(Exception):
     """This MessageSid was handled before (Twilio retried, or two deliveries raced)."""
 
 
-def receive(message_sid: str, from_phone: str, body: str, now: datetime) -> str | None:
-    """Record the text and do what it asks; the reply to send, if any. Raises Duplicate."""
+def receive(message_sid: str, from_phone: str, body: str, now: datetime,
+            twilio_answers_keywords: bool) -> str | None:
+    """Record the text and do what it asks; the reply to send, if any. Raises Duplicate.
+
+    `twilio_answers_keywords`: Twilio confirms its own keywords itself (SMS_OPT_OUT_REPLIES)."""
     body = _CONTROL.sub("", body)[:MAX_BODY]
     sender = _sender(from_phone)
-    reading = replies.read(body, opted_out=sender.opted_out)
+    reading = replies.read(body)
     kind = reading.kind if sender.patients else "unknown_sender"
     message = InboundMessage(message_sid=message_sid, from_phone=sender.phone, body=body, kind=kind,
                              received_at=now, patient_id=_patient_meant(sender, now))
@@ -67,13 +72,16 @@ def receive(message_sid: str, from_phone: str, body: str, now: datetime) -> str 
         raise Duplicate(message_sid) from None
     clinic = db.session.get(Clinic, 1)
     if sender.patients:
-        reply = _act(reading, sender, message, clinic, now)
+        reply = _act(reading, sender, message, clinic, now, twilio_answers_keywords)
         # Asked after acting, so START is answered: a number that said STOP hears nothing more
         # from us but the confirmation of STOP (and Twilio would block anything else anyway).
         if sender.opted_out and reading.kind != replies.STOP:
             reply = None
     else:
         reply = _answer_stranger(reading, message, clinic, now)
+    # A YES is still answered: Twilio's reply to it says nothing about the visit it confirms.
+    if twilio_answers_keywords and reading.twilio and reading.kind != replies.CONFIRM:
+        reply = None
     message.reply = reply
     db.session.commit()
     log.info("inbound message", extra={"object_type": "inbound_message", "object_id": message.id,
@@ -86,8 +94,7 @@ def _sender(raw: str) -> Sender:
     phone = to_e164(raw)
     if phone is None:
         return Sender(raw, ())
-    patients = db.session.scalars(select(Patient).where(Patient.phone == phone).order_by(Patient.id))
-    return Sender(phone, tuple(patients))
+    return Sender(phone, opt_outs.patients_at(phone))
 
 
 def _patient_meant(sender: Sender, now: datetime) -> int | None:
@@ -103,20 +110,22 @@ def _patient_meant(sender: Sender, now: datetime) -> int | None:
 
 
 def _act(reading: replies.Reading, sender: Sender, message: InboundMessage, clinic: Clinic | None,
-         now: datetime) -> str | None:
+         now: datetime, twilio_answers_keywords: bool) -> str | None:
     if reading.kind == replies.CRISIS:
         return _crisis(reading, sender, message, clinic, now)
-    if reading.kind == replies.CONFIRM:
-        return _confirm(sender, clinic, now)
     if reading.kind == replies.STOP:
-        _set_opted_out(sender, True, now)
-        outbox.texts_stopped(sender.ids, now)
+        opt_outs.stop_texts(sender.patients, now, by="patient text")
         return _say("stopped", clinic)
+    restarted = False
+    if reading.twilio == replies.START:  # START, and YES too: Twilio unblocks the number on both
+        restarted = opt_outs.start_texts(clinic, sender.patients, now, by="patient text")
     if reading.kind == replies.START:
-        if any(p.sms_opted_out for p in sender.patients):  # else STOP held nothing back
-            outbox.texts_started(clinic, sender.ids, now)
-        _set_opted_out(sender, False, now)
-        return _say("started", clinic)
+        return _say("started", clinic, when=None)
+    if reading.kind == replies.CONFIRM:
+        when = _confirm(sender, now)
+        if restarted and not twilio_answers_keywords:  # one text says both
+            return _say("started", clinic, when=when)
+        return _say("confirmed", clinic, when=when) if when else _say("nothing_to_confirm", clinic)
     if reading.kind == replies.HELP:
         return _say("help", clinic)
     if reading.kind == replies.SCORE:
@@ -124,17 +133,18 @@ def _act(reading: replies.Reading, sender: Sender, message: InboundMessage, clin
     return _say("noted", clinic)
 
 
-def _confirm(sender: Sender, clinic: Clinic | None, now: datetime) -> str:
+def _confirm(sender: Sender, now: datetime) -> str | None:
+    """Confirm the next visit; when it is, in the patient's words, or None without one."""
     visit = _next_visit(sender.ids, now, lock=True)
     if visit is None:
-        return _say("nothing_to_confirm", clinic)
+        return None
     if visit.status == status.SCHEDULED:
         visit.status = status.next_status(visit.status, "confirm", visit.start_at, visit.end_at, now)
         visit.updated_at = now
         audit.record("appointment.confirm", "appointment", visit.id, previous=status.SCHEDULED,
                      status=visit.status, by="patient text")
     patient = next(p for p in sender.patients if p.id == visit.patient_id)
-    return _say("confirmed", clinic, when=wording.local_time(visit.start_at, patient.timezone))
+    return wording.local_time(visit.start_at, patient.timezone)
 
 
 def _next_visit(patient_ids: Sequence[int], now: datetime, lock: bool) -> Appointment | None:
@@ -144,16 +154,6 @@ def _next_visit(patient_ids: Sequence[int], now: datetime, lock: bool) -> Appoin
                     Appointment.status.in_((status.SCHEDULED, status.CONFIRMED)))
              .order_by(Appointment.start_at, Appointment.id).limit(1))
     return db.session.scalar(query.with_for_update() if lock else query)
-
-
-def _set_opted_out(sender: Sender, opted_out: bool, now: datetime) -> None:
-    """STOP and START are about the phone number, so they hold for everyone who shares it."""
-    for patient in sender.patients:
-        if patient.sms_opted_out != opted_out:
-            patient.sms_opted_out = opted_out
-            patient.updated_at = now
-            audit.record("patient.sms_opt_out" if opted_out else "patient.sms_opt_in", "patient",
-                         patient.id, by="patient text")
 
 
 def _score(score: int | None, sender: Sender, message: InboundMessage, clinic: Clinic | None,
@@ -195,8 +195,8 @@ def _answer_stranger(reading: replies.Reading, message: InboundMessage, clinic: 
         alerts.open_alert(None, alerts.URGENT, "words of self-harm from a number not on file", now,
                           inbound_message_id=message.id)
         return _say("crisis_stranger", clinic)
-    if reading.kind == replies.STOP:
-        return None  # we never text numbers we do not know; Twilio confirms STOP itself
+    if reading.kind == replies.STOP:  # we never text numbers we do not know, but say so
+        return _say("stopped_stranger", clinic)
     return _say("stranger", clinic)
 
 

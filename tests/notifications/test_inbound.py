@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from twilio.request_validator import RequestValidator
 
 from scheduler.logs import JsonFormatter
 from tests.properties import examples
@@ -45,8 +46,6 @@ def test_a_text_without_twilios_signature_gets_403_and_changes_nothing(ward, for
 def test_a_signed_text_whose_fields_were_changed_after_signing_gets_403(ward):
     patient, phone = ward.patient()
     fields = {"MessageSid": new_sid(), "From": phone, "To": "+15005550006", "Body": "C"}
-    from twilio.request_validator import RequestValidator
-
     signature = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC_BASE_URL + "/webhooks/twilio/sms",
                                                                fields)
     before = database_rows(ward.app)
@@ -78,6 +77,57 @@ def test_a_status_callback_without_twilios_signature_gets_403_and_changes_nothin
     assert status_callback(ward.client, sms["provider_message_id"], "undelivered", "30003",
                            **forgery).status_code == 403
     assert database_rows(ward.app) == before
+
+
+def _stop_from(phone: str) -> dict:
+    return {"MessageSid": new_sid(), "From": phone, "To": "+15005550006", "Body": "STOP"}
+
+
+@pytest.mark.parametrize("query", ["site=1", "site=north&clinic=2", "x=%2Fa%20b"])
+def test_a_webhook_set_up_with_a_query_string_is_checked_against_the_whole_url(ward, query):
+    # Twilio signs the URL it called, query string and all.
+    patient, phone = ward.patient()
+    response = signed_post(ward.client, f"/webhooks/twilio/sms?{query}", _stop_from(phone))
+    assert len(answer(response)) == 1
+    assert ward.desk.get(f"/patients/{patient}").json["sms_opted_out"] is True
+    sms = signed_post(ward.client, f"/webhooks/twilio/status?{query}",
+                      {"MessageSid": new_sid(), "MessageStatus": "delivered"})
+    assert sms.status_code == 200
+
+
+TAMPERED_QUERIES = {
+    "query changed": ("/webhooks/twilio/sms?site=1", "/webhooks/twilio/sms?site=2"),
+    "query added": ("/webhooks/twilio/sms", "/webhooks/twilio/sms?site=1"),
+    "query dropped": ("/webhooks/twilio/sms?site=1", "/webhooks/twilio/sms"),
+    "query reordered": ("/webhooks/twilio/sms?a=1&b=2", "/webhooks/twilio/sms?b=2&a=1"),
+}
+
+
+@pytest.mark.parametrize(("signed", "called"), TAMPERED_QUERIES.values(), ids=TAMPERED_QUERIES.keys())
+def test_a_webhook_whose_query_string_was_changed_gets_403_and_changes_nothing(ward, signed, called):
+    patient, phone = ward.patient()
+    fields = _stop_from(phone)
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC_BASE_URL + signed, fields)
+    before = database_rows(ward.app)
+    response = ward.client.post(called, data=fields, headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 403
+    assert database_rows(ward.app) == before
+
+
+def test_behind_a_proxy_the_url_checked_is_public_base_urls_not_the_requests_host(ward):
+    patient, phone = ward.patient()
+    path = "/webhooks/twilio/sms?site=1"
+    inside = "http://10.0.0.7:8000"  # how the proxy calls us; it may pass any forwarded host on
+
+    def post_signed_for(url: str):
+        fields = _stop_from(phone)
+        signature = RequestValidator(AUTH_TOKEN).compute_signature(url, fields)
+        return ward.client.post(path, data=fields, base_url=inside, headers={
+            "X-Twilio-Signature": signature, "X-Forwarded-Host": "attacker.example.com"})
+
+    assert post_signed_for(PUBLIC_BASE_URL + path).status_code == 200
+    assert post_signed_for(inside + path).status_code == 403
+    assert post_signed_for("https://attacker.example.com" + path).status_code == 403
 
 
 def test_the_webhooks_are_not_under_the_api_and_need_no_bearer_token(ward):
@@ -215,13 +265,17 @@ def test_start_brings_back_no_reminder_that_is_too_late_or_for_a_cancelled_sessi
     assert _waiting_texts(ward, patient) == [(sessions[2]["id"], 120), (sessions[2]["id"], 1440)]
 
 
-def test_yes_from_a_number_that_said_stop_starts_texts_again(ward):
-    # Twilio re-subscribes a number on YES; our records must say the same.
+def test_yes_from_a_number_that_said_stop_starts_texts_again_and_confirms(ward):
+    # Twilio unblocks a number on YES; our records must say the same, and YES still confirms.
     patient, phone = ward.patient()
+    sessions = ward.book_three(patient)
     answer(text(ward.client, phone, "STOP"))
-    assert len(answer(text(ward.client, phone, "YES"))) == 1
+    assert answer(text(ward.client, phone, "YES")) == [
+        "Riverside Health: texts are back on and your visit on Wed 3 Jun, 9:00 AM is confirmed. "
+        "Reply HELP for help, STOP to stop texts."]
     assert ward.desk.get(f"/patients/{patient}").json["sms_opted_out"] is False
-    assert [m["kind"] for m in inbound(ward)] == ["start", "stop"]
+    assert ward.desk.get(f"/appointments/{sessions[0]['id']}").json["status"] == "confirmed"
+    assert [m["kind"] for m in inbound(ward)] == ["confirm", "stop"]
 
 
 def test_stop_holds_for_everyone_who_shares_the_phone(ward):
@@ -247,7 +301,8 @@ def test_a_stranger_is_answered_politely_and_told_nothing(ward):
         [reply] = answer(text(ward.client, stranger, body))
         for secret in ("Riverside", "Test Clinic", "+16175550100", "Marguerite", "Jun", "visit on"):
             assert secret not in reply
-    assert answer(text(ward.client, stranger, "STOP")) == []  # Twilio confirms STOP itself
+    [stopped] = answer(text(ward.client, stranger, "STOP"))  # Twilio's replies are off here
+    assert stopped == "You will get no more texts from this number. Reply START to get them again."
     received = inbound(ward)
     assert {(m["kind"], m["patient_id"], m["from_phone"]) for m in received} == {
         ("unknown_sender", None, stranger)}

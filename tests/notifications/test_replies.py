@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from notifications.engine.replies import (CONFIRM, CRISIS, HELP, KEYWORDS, KINDS, OTHER, SCORE, START, STOP,
-                                   read)
+                                          TWILIO_KEYWORDS, read)
 
 
 @pytest.mark.parametrize(("body", "kind", "score"), [
@@ -29,17 +29,43 @@ from notifications.engine.replies import (CONFIRM, CRISIS, HELP, KEYWORDS, KINDS
     ("11", OTHER, None), ("-1", OTHER, None), ("2.5", OTHER, None), ("running 10 min late", OTHER, None),
     ("can I move my visit?", OTHER, None), ("", OTHER, None), ("don't stop my sessions please", OTHER, None),
     ("stop by tomorrow?", OTHER, None), ("\x00\x01", OTHER, None),
+    ("please cancel", OTHER, None), ("cancel my visit", OTHER, None),
+    # Twilio unblocks a number only on its exact words; a "Start." would leave it blocked there.
+    ("start.", OTHER, None), ("please start", OTHER, None),
 ])
 def test_a_text_reads_as(body, kind, score):
     reading = read(body)
     assert (reading.kind, reading.score) == (kind, score)
 
 
-def test_yes_confirms_but_restarts_texts_for_a_number_that_said_stop():
-    # Twilio itself takes YES from an opted-out number as START; our records must agree.
-    assert read("YES").kind == CONFIRM
-    assert read("YES", opted_out=True).kind == START
-    assert read("C", opted_out=True).kind == CONFIRM
+# Twilio's own keywords, as Twilio lists them: it acts on each before we see it.
+TWILIO_OPT_OUT = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"]
+TWILIO_OPT_IN = ["START", "YES", "UNSTOP"]
+TWILIO_HELP = ["HELP", "INFO"]
+TWILIO_WORDS = ([(w, STOP) for w in TWILIO_OPT_OUT] + [(w, START) for w in TWILIO_OPT_IN]
+                + [(w, HELP) for w in TWILIO_HELP])
+
+
+def test_our_list_of_twilios_keywords_is_twilios():
+    assert {group: sorted(w.upper() for w in words) for group, words in TWILIO_KEYWORDS.items()} == {
+        STOP: sorted(TWILIO_OPT_OUT), START: sorted(TWILIO_OPT_IN), HELP: sorted(TWILIO_HELP)}
+
+
+@pytest.mark.parametrize("variant", ["{}", "{lower}", "{title}", "  {}  ", "\t{lower}\n", " {title}\r\n"])
+@pytest.mark.parametrize(("word", "group"), TWILIO_WORDS, ids=[w for w, _ in TWILIO_WORDS])
+def test_each_of_twilios_words_means_here_what_it_means_at_twilio(word, group, variant):
+    reading = read(variant.format(word, lower=word.lower(), title=word.title()))
+    assert reading.twilio == group
+    # YES confirms the next visit too, as API.md says; ending an opt-out is the service's part.
+    assert reading.kind == (CONFIRM if word == "YES" else group)
+
+
+@pytest.mark.parametrize("body", ["Stop.", "STOP!", "stop please", "stop all", "opt out", "REVOKE",
+                                  "\uff33\uff34\uff2f\uff30", "yes!", "Yes please", "C", "help me"])
+def test_a_text_twilio_lets_through_is_not_taken_for_its_keyword(body):
+    # Twilio neither blocks nor answers these, so we must answer them ourselves; a STOP-like
+    # one still stops our texts (the patient means it).
+    assert read(body).twilio is None
 
 
 def test_words_of_self_harm_outrank_keywords_and_scores():
@@ -51,7 +77,7 @@ KEYWORD_KIND = [(word, kind) for kind, words in KEYWORDS.items() for word in wor
 spaces = st.text(alphabet=" \t\n\r", max_size=4)
 
 
-@given(st.sampled_from(KEYWORD_KIND), st.data(), spaces, spaces)
+@given(st.sampled_from(KEYWORD_KIND + [("start", START), ("unstop", START)]), st.data(), spaces, spaces)
 def test_any_casing_and_spacing_of_a_keyword_reads_the_same(keyword_kind, data, before, after):
     word, kind = keyword_kind
     cased = "".join(c.upper() if data.draw(st.booleans()) else c.lower() for c in word)

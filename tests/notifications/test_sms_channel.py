@@ -48,12 +48,15 @@ def test_a_number_that_opted_out_with_the_carrier_gets_no_more_texts(wired_app, 
     patient = make_patient(desk)
     book_three(wired_app, desk, clinic, patient)
     work(wired_app)
-    assert the_text(desk)["status"] == "failed"
+    sms = the_text(desk)
+    assert (sms["status"], sms["error"]) == (
+        "failed", "21610: the number texted STOP, Twilio sends it nothing until START")
+    # As if the patient had texted us STOP: the reminders waiting are cancelled for the record.
     assert desk.get(f"/patients/{patient}").json["sms_opted_out"] is True
+    reminders = [n for n in notes(desk) if n["channel"] == "sms" and n["purpose"] == "reminder"]
+    assert {(n["status"], n["error"]) for n in reminders} == {("cancelled", "the patient texted STOP")}
     clock.set(datetime.fromisoformat("2026-06-02T13:00:00+00:00"))  # the day-before reminders
     work(wired_app)
-    reminder = next(n for n in notes(desk, status="skipped") if n["channel"] == "sms")
-    assert reminder["error"] == "the patient texted STOP"
     assert len(twilio.requests) == 1
 
 

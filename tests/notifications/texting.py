@@ -19,8 +19,10 @@ _sids = itertools.count(1)
 
 
 def wire_twilio(app) -> None:
-    """The settings Twilio's signatures are checked against."""
+    """The settings Twilio's signatures are checked against. Our own answers to STOP, START and
+    HELP unless told otherwise, so tests can read them (test_opt_outs covers Twilio's)."""
     app.config.update(TWILIO_AUTH_TOKEN=AUTH_TOKEN, PUBLIC_BASE_URL=PUBLIC_BASE_URL,
+                      SMS_OPT_OUT_REPLIES="ours",
                       TOKEN_TTL_HOURS=24 * 30)  # tests move the clock by days
 
 

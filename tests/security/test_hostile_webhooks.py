@@ -97,10 +97,10 @@ def test_the_webhooks_take_what_twilio_sends_and_refuse_more(ward):
     assert database_rows(ward.app) == before
 
 
-def text_that_means_nothing(opted_out: bool = False):
+def text_that_means_nothing():
     """Whatever a reply reader finds no request in (not a keyword, a score or words of
     self-harm): "anything else" in the contract."""
-    return VALUES.filter(lambda body: replies.read(body, opted_out=opted_out).kind == replies.OTHER)
+    return VALUES.filter(lambda body: replies.read(body).kind == replies.OTHER)
 
 
 @HOSTILE
