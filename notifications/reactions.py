@@ -11,12 +11,13 @@ from notifications.web import patient_history
 
 REACTIONS: events.Reactions = {
     events.SessionsBooked: [lambda e: outbox.sessions_booked(e.clinic, e.sessions, e.at)],
-    events.SessionMoved: [lambda e: outbox.session_moved(e.clinic, e.session, e.at)],
+    events.SessionMoved: [lambda e: outbox.session_moved(e.clinic, e.session, e.moved_from, e.at)],
     events.SessionCancelled: [lambda e: outbox.session_cancelled(e.session, e.at)],
     events.CourseCancelled: [lambda e: outbox.course_cancelled(e.sessions, e.at)],
     events.SessionMissed: [lambda e: outbox.session_missed(e.session, e.at)],
     events.SessionCompleted: [lambda e: outbox.session_completed(e.clinic, e.session, e.at)],
     events.ClinicSettingsChanging: [lambda e: settings_checks.refuse_telltale_clinic_texts(e.settings)],
+    events.TreatmentTypeChanging: [lambda e: settings_checks.refuse_telltale_treatment_texts(e.settings)],
     events.PatientPageShown: [lambda e: patient_history.section(e.patient, e.clinical)],
     events.MetricsRead: [lambda e: backlog.measure(e.at)],
 }

@@ -20,6 +20,7 @@ PREPARATION = (
     "Arrange a ride home: you must not drive until the next day. Arrive 15 minutes early and "
     "bring a list of your current medicines."
 )
+SMS_PREPARATION = "No food 4h or drink 2h before. Bring a ride home."
 ACCOUNTS = (("admin@demo.clinic", "admin"), ("frontdesk@demo.clinic", "front_desk"),
             ("monitoring@demo.clinic", "monitoring"))
 PATIENTS = (
@@ -48,10 +49,11 @@ def _seed_clinic() -> None:
     for name in ("Chair 1", "Chair 2", "Chair 3", "Recovery room"):
         clinic.create_chair(name)
     infusion = clinic.create_treatment_type(
-        name="IV infusion", duration_minutes=120, buffer_minutes=15, preparation=PREPARATION)
+        name="IV infusion", duration_minutes=120, buffer_minutes=15, preparation=PREPARATION,
+        sms_preparation=SMS_PREPARATION)
     nasal = clinic.create_treatment_type(
         name="Nasal spray with observation", duration_minutes=120, buffer_minutes=10,
-        preparation=PREPARATION)
+        preparation=PREPARATION, sms_preparation=SMS_PREPARATION)
     people = [patients.create_patient({
         "first_name": first, "last_name": last, "phone": phone, "email": email,
         "sms_opt_in": phone is not None, "email_opt_in": email is not None})

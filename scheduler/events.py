@@ -5,8 +5,8 @@ whatever the app factory wired (notifications.reactions.REACTIONS) reacts before
 a change and what it implies (its messages) are saved together or not at all. Scheduling books,
 moves and cancels the same with nothing wired: a test app, or a clinic that sends nothing.
 
-Three more announcements let notifications take part in what scheduling shows and keeps
-without scheduling knowing it: settings about to be saved (a reaction may refuse them), a
+More announcements let notifications take part in what scheduling shows and keeps without
+scheduling knowing it: settings about to be saved (a reaction may refuse them), a
 patient's page being drawn (reactions add their sections) and /metrics being read (reactions
 bring their gauges up to date).
 """
@@ -46,8 +46,11 @@ class _OneSessionAndItsClinic:
     at: datetime
 
 
+@dataclass(frozen=True)
 class SessionMoved(_OneSessionAndItsClinic):
     """Rescheduled to another time or chair."""
+
+    moved_from: datetime  # the start it had before
 
 
 class SessionCancelled(_OneSession):
@@ -79,6 +82,13 @@ class ClinicSettingsChanging:
 
 
 @dataclass(frozen=True)
+class TreatmentTypeChanging:
+    """A treatment type as it will be once saved, before it is (refused as the clinic's settings are)."""
+
+    settings: Mapping[str, object]
+
+
+@dataclass(frozen=True)
 class PatientPageShown:
     """A staff member opens a patient's page; each reaction answers a section of it (HTML)."""
 
@@ -94,7 +104,8 @@ class MetricsRead:
 
 
 Event = (SessionsBooked | SessionMoved | SessionCancelled | CourseCancelled | SessionMissed
-         | SessionCompleted | ClinicSettingsChanging | PatientPageShown | MetricsRead)
+         | SessionCompleted | ClinicSettingsChanging | TreatmentTypeChanging | PatientPageShown
+         | MetricsRead)
 Reactions = Mapping[type, Sequence[Callable[[Event], object]]]
 
 

@@ -21,11 +21,3 @@ def to_e164(text: str) -> str | None:
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
-
-def national(e164: str) -> str:
-    """'+16175550100' as its country writes it, '(617) 555-0100'; unchanged if it is no number."""
-    try:
-        number = phonenumbers.parse(e164)
-    except phonenumbers.NumberParseException:
-        return e164
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)

@@ -19,7 +19,9 @@ KINDS = (CONFIRM, STOP, START, HELP, SCORE, CRISIS, OTHER)
 # Twilio's own keywords: it acts on a text that is exactly one of them, case and surrounding
 # spaces aside ("Stop." or "stop please" it lets through untouched).
 TWILIO_KEYWORDS = {
-    STOP: ("stop", "stopall", "unsubscribe", "cancel", "end", "quit"),
+    # REVOKE and OPTOUT joined the list with the 2025 consent-revocation rules (Twilio's
+    # Advanced Opt-Out docs list them); the older support article lists the first six.
+    STOP: ("stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"),
     START: ("start", "yes", "unstop"),
     HELP: ("help", "info"),
 }
@@ -31,7 +33,7 @@ _TWILIO_GROUP = {word: group for group, words in TWILIO_KEYWORDS.items() for wor
 # any other. YES confirms, as C does, and is Twilio's opt-in word besides (see read()).
 KEYWORDS = {
     CONFIRM: ("c", "yes", "y", "confirm", "confirmed"),
-    STOP: TWILIO_KEYWORDS[STOP] + ("stop all", "revoke", "optout", "opt out", "opt-out"),
+    STOP: TWILIO_KEYWORDS[STOP] + ("stop all", "opt out", "opt-out"),
     HELP: TWILIO_KEYWORDS[HELP],
 }
 _KEYWORD_KIND = {word: kind for kind, words in KEYWORDS.items() for word in words}

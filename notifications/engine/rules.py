@@ -80,20 +80,42 @@ def notices_for(purpose: str, now: datetime, channels: Sequence[str] = ("sms", "
     return [Planned(purpose, channel, now) for channel in channels]
 
 
-def reminders_for(start: datetime, now: datetime, rules: Iterable[Mapping]) -> list[Planned]:
-    """The reminders the clinic's rules ask for before a session starting at `start`."""
+def reminders_for(start: datetime, now: datetime, rules: Iterable[Mapping],
+                  quiet: Mapping[str, str] | None = None, timezone_name: str = "UTC") -> list[Planned]:
+    """The reminders the clinic's rules ask for before a session starting at `start`.
+
+    A text due inside the patient's quiet hours (`quiet`, on their clock) is due instead at the
+    last minute before those hours begin: the 2-hour reminder of an 08:00 session goes out the
+    evening before, not at 06:00, where it would wait until the session had started.
+    """
     planned = []
     for rule in rules:
         due = start - timedelta(minutes=rule["offset_minutes"])
-        late = now - due > late_limit("reminder", rule["offset_minutes"])
-        reason = "booked after this reminder was due; the confirmation covers it" if late else None
         for channel in rule["channels"]:
-            planned.append(Planned("reminder", channel, max(due, now), rule["offset_minutes"], reason))
+            at = before_quiet_hours(due, quiet, timezone_name) if channel == "sms" and quiet else due
+            reason = _why_not_plan(due, at, now, rule["offset_minutes"])
+            planned.append(Planned("reminder", channel, max(at, now), rule["offset_minutes"], reason))
     return planned
 
 
+def _why_not_plan(due: datetime, at: datetime, now: datetime, offset_minutes: int) -> str | None:
+    """Why a reminder due at `due` (sent at `at`, moved out of quiet hours) is pointless already."""
+    if now - due > late_limit("reminder", offset_minutes):
+        return "booked after this reminder was due; the confirmation covers it"
+    if at < due and now > at:
+        return "due in the patient's quiet hours, and the evening before them had passed at booking"
+    return None
+
+
+def before_quiet_hours(due: datetime, quiet: Mapping[str, str], timezone_name: str) -> datetime:
+    """`due`, or, when it falls in quiet hours, the last minute before they began."""
+    window = quiet_window(quiet, timezone_name, due)
+    return due if window is None else window[0] - timedelta(minutes=1)
+
+
 def reminders_after_start(start: datetime, now: datetime, rules: Iterable[Mapping],
-                           earlier: Iterable[tuple[int | None, str | None]]) -> list[Planned]:
+                           earlier: Iterable[tuple[int | None, str | None]],
+                           quiet: Mapping[str, str] | None = None, timezone_name: str = "UTC") -> list[Planned]:
     """The SMS reminders to plan again for a session when its number texts START.
 
     `earlier` holds (rule_minutes, error) of the session's SMS reminders for its current time. A
@@ -104,7 +126,7 @@ def reminders_after_start(start: datetime, now: datetime, rules: Iterable[Mappin
     earlier = list(earlier)
     stopped = {minutes for minutes, error in earlier if error == STOPPED}
     other = {minutes for minutes, error in earlier if error != STOPPED}
-    return [p for p in reminders_for(start, now, rules)
+    return [p for p in reminders_for(start, now, rules, quiet, timezone_name)
             if p.channel == "sms" and p.skip_reason is None and p.rule_minutes in stopped - other]
 
 
@@ -175,7 +197,13 @@ def _not_allowed(s: Situation) -> str | None:
 
 
 def end_of_quiet_hours(quiet: Mapping[str, str], timezone_name: str, now: datetime) -> datetime | None:
-    """When the quiet window that `now` falls in ends (as an instant), or None if not in one.
+    """When the quiet window that `now` falls in ends (as an instant), or None if not in one."""
+    window = quiet_window(quiet, timezone_name, now)
+    return None if window is None else window[1]
+
+
+def quiet_window(quiet: Mapping[str, str], timezone_name: str, instant: datetime) -> tuple[datetime, datetime] | None:
+    """The quiet window `instant` falls in, as (start, end) instants, or None if not in one.
 
     The window is in the patient's local time and may run over midnight (21:00 to 08:00).
     """
@@ -183,12 +211,15 @@ def end_of_quiet_hours(quiet: Mapping[str, str], timezone_name: str, now: dateti
     start, end = parse_clock(quiet["start"]), parse_clock(quiet["end"])
     if start == end:
         return None
-    local = now.astimezone(zone)
+    local = instant.astimezone(zone)
     clock = local.time()
     inside = start <= clock < end if start < end else (clock >= start or clock < end)
     if not inside:
         return None
-    day = local.date()
-    if start > end and clock >= start:  # the window runs over midnight: it ends tomorrow
-        day += timedelta(days=1)
-    return instant_of(zone, datetime.combine(day, end))
+    first_day = last_day = local.date()
+    if start > end:  # the window runs over midnight: it began yesterday or ends tomorrow
+        if clock >= start:
+            last_day += timedelta(days=1)
+        else:
+            first_day -= timedelta(days=1)
+    return instant_of(zone, datetime.combine(first_day, start)), instant_of(zone, datetime.combine(last_day, end))

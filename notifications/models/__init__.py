@@ -47,6 +47,8 @@ class Notification(db.Model):
     provider_message_id: Mapped[str | None] = mapped_column(String(64), index=True)
     error: Mapped[str | None] = mapped_column(String(500))  # or why it was skipped
     body: Mapped[str | None] = mapped_column(Text)  # what went out, for the patient's page
+    # A reschedule notice's session started here before it moved ("moved from ... to ...").
+    moved_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

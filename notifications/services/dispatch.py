@@ -171,10 +171,12 @@ def _message(note, appointment, patient, treatment, clinic, now) -> Outgoing:
     facts = wording.MessageFacts(
         purpose=note.purpose, channel=note.channel, rule_minutes=note.rule_minutes,
         first_name=patient.first_name, patient_timezone=patient.timezone,
-        clinic_name=clinic.name, sms_name=clinic.sms_name or clinic.name,
-        clinic_phone=clinic.phone or "", session_starts=tuple(a.start_at for a in sessions),
+        clinic_timezone=clinic.timezone, clinic_name=clinic.name,
+        sms_name=clinic.sms_name or clinic.name, clinic_phone=clinic.phone or "",
+        session_starts=tuple(a.start_at for a in sessions),
         preparation=treatment.preparation if treatment else "",
-        link=_patient_link(note, appointment))
+        sms_preparation=treatment.sms_preparation if treatment else "",
+        link=_patient_link(note, appointment), moved_from=note.moved_from)
     rendered = wording.render(templates(), facts)
     to = patient.phone if note.channel == "sms" else patient.email
     invitations = invites.attachments_for(note, _invited(note, appointment, sessions), patient,

@@ -122,7 +122,7 @@ def _act(reading: replies.Reading, sender: Sender, message: InboundMessage, clin
     if reading.kind == replies.START:
         return _say("started", clinic, when=None)
     if reading.kind == replies.CONFIRM:
-        when = _confirm(sender, now)
+        when = _confirm(sender, clinic, now)
         if restarted and not twilio_answers_keywords:  # one text says both
             return _say("started", clinic, when=when)
         return _say("confirmed", clinic, when=when) if when else _say("nothing_to_confirm", clinic)
@@ -133,7 +133,7 @@ def _act(reading: replies.Reading, sender: Sender, message: InboundMessage, clin
     return _say("noted", clinic)
 
 
-def _confirm(sender: Sender, now: datetime) -> str | None:
+def _confirm(sender: Sender, clinic: Clinic | None, now: datetime) -> str | None:
     """Confirm the next visit; when it is, in the patient's words, or None without one."""
     visit = _next_visit(sender.ids, now, lock=True)
     if visit is None:
@@ -144,7 +144,8 @@ def _confirm(sender: Sender, now: datetime) -> str | None:
         audit.record("appointment.confirm", "appointment", visit.id, previous=status.SCHEDULED,
                      status=visit.status, by="patient text")
     patient = next(p for p in sender.patients if p.id == visit.patient_id)
-    return wording.local_time(visit.start_at, patient.timezone)
+    zone = clinic.timezone if clinic else patient.timezone
+    return wording.session_time(visit.start_at, zone, patient.timezone, brief=True)
 
 
 def _next_visit(patient_ids: Sequence[int], now: datetime, lock: bool) -> Appointment | None:
@@ -204,7 +205,7 @@ def _say(name: str, clinic: Clinic | None, **facts) -> str:
     """A reply from its template (templates/reply_<name>.sms.txt, which staff may edit)."""
     context = {
         "clinic": (clinic.sms_name or clinic.name) if clinic else "The clinic",
-        "clinic_phone": (clinic.phone if clinic else None) or "the clinic",
+        "clinic_phone": wording.national_phone(clinic.phone) if clinic and clinic.phone else "the clinic",
         "crisis_text": (clinic.crisis_text if clinic else None) or DEFAULT_CRISIS_TEXT,
         **facts,
     }

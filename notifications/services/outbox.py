@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 
 from scheduler.engine import appointment_status as status
 from scheduler.extensions import db
-from scheduler.models import Appointment, Clinic
+from scheduler.models import Appointment, Clinic, Patient
 
 from notifications.engine import rules
 from notifications.models import Notification
@@ -24,13 +24,14 @@ def sessions_booked(clinic: Clinic, sessions: Sequence[Appointment], now: dateti
     first = sessions[0]
     _add(first, rules.notices_for("confirmation", now), now)
     for session in sessions:
-        _add(session, rules.reminders_for(session.start_at, now, clinic.reminder_rules), now)
+        _add(session, _reminders(clinic, session, now), now)
 
 
-def session_moved(clinic: Clinic, appointment: Appointment, now: datetime) -> None:
+def session_moved(clinic: Clinic, appointment: Appointment, moved_from: datetime, now: datetime) -> None:
+    """The notice says from when to when: a patient with two sessions that week must tell which."""
     cancel_pending([appointment.id], "the session was rescheduled", now)
-    _add(appointment, rules.notices_for("reschedule", now), now)
-    _add(appointment, rules.reminders_for(appointment.start_at, now, clinic.reminder_rules), now)
+    _add(appointment, rules.notices_for("reschedule", now), now, moved_from=moved_from)
+    _add(appointment, _reminders(clinic, appointment, now), now)
 
 
 def session_cancelled(appointment: Appointment, now: datetime) -> None:
@@ -88,7 +89,9 @@ def texts_started(clinic: Clinic | None, patient_ids: Sequence[int], now: dateti
         moved = max((r.created_at for r in own if r.purpose == "reschedule"), default=None)
         earlier = [(r.rule_minutes, r.error) for r in own if r.purpose == "reminder" and r.channel == "sms"
                    and (moved is None or r.created_at >= moved)]
-        _add(session, rules.reminders_after_start(session.start_at, now, clinic.reminder_rules, earlier), now)
+        timezone = _patient(session).timezone
+        _add(session, rules.reminders_after_start(session.start_at, now, clinic.reminder_rules, earlier,
+                                                  clinic.quiet_hours, timezone), now)
 
 
 def cancel_pending(appointment_ids: Iterable[int], reason: str, now: datetime) -> None:
@@ -100,10 +103,22 @@ def cancel_pending(appointment_ids: Iterable[int], reason: str, now: datetime) -
     )
 
 
-def _add(appointment: Appointment, planned: Iterable[rules.Planned], now: datetime) -> None:
+def _reminders(clinic: Clinic, session: Appointment, now: datetime) -> list[rules.Planned]:
+    """The session's reminders by the clinic's rules, its texts kept out of the patient's quiet hours."""
+    return rules.reminders_for(session.start_at, now, clinic.reminder_rules, clinic.quiet_hours,
+                               _patient(session).timezone)
+
+
+def _patient(session: Appointment) -> Patient:
+    # The booking service has loaded the patient already: this is the session's identity map.
+    return db.session.get(Patient, session.patient_id)
+
+
+def _add(appointment: Appointment, planned: Iterable[rules.Planned], now: datetime,
+         moved_from: datetime | None = None) -> None:
     for item in planned:
         db.session.add(Notification(
             appointment_id=appointment.id, patient_id=appointment.patient_id,
             channel=item.channel, purpose=item.purpose, rule_minutes=item.rule_minutes,
             due_at=item.due_at, status="skipped" if item.skip_reason else "pending",
-            error=item.skip_reason, attempts=0, created_at=now, updated_at=now))
+            error=item.skip_reason, moved_from=moved_from, attempts=0, created_at=now, updated_at=now))

@@ -16,11 +16,10 @@ from scheduler.engine import appointment_status as status
 from scheduler.engine.errors import IllegalStatusChange
 from scheduler.extensions import db
 from scheduler.models import Appointment, Clinic, TreatmentType
-from scheduler.phones import national
 from scheduler.services import booking
 from scheduler.web.pages import page_headers
 
-from notifications.engine.wording import local_time
+from notifications.engine.wording import national_phone, session_time
 from notifications.services.patient_links import EXPIRED, LinkInvalid, appointment_id_from
 from notifications.services.patient_requests import ask_to_be_called, open_request_for
 
@@ -93,7 +92,7 @@ def _page(clinic: Clinic | None, appointment: Appointment | None = None, problem
           done: str | None = None) -> str:
     facts = {"clinic": clinic.name if clinic else "Your clinic", "problem": problem, "done": done,
              "phone": clinic.phone if clinic else None,
-             "phone_shown": national(clinic.phone) if clinic and clinic.phone else None}
+             "phone_shown": national_phone(clinic.phone) if clinic and clinic.phone else None}
     if appointment is not None:
         treatment = db.session.get(TreatmentType, appointment.treatment_type_id)
         waiting = open_request_for(appointment.id)
@@ -118,7 +117,7 @@ def _sessions_to_come(appointment: Appointment) -> list[Appointment]:
 def _clinic_time(instant: datetime, zone: str) -> str:
     """'Wed 3 Jun, 10:00 AM EDT': the clinic's time, as the patient was told it, zone named for a
     patient reading it elsewhere."""
-    return f"{local_time(instant, zone)} {instant.astimezone(ZoneInfo(zone)):%Z}"
+    return f"{session_time(instant, zone, zone)} {instant.astimezone(ZoneInfo(zone)):%Z}"
 
 
 def _status_text(appointment: Appointment) -> str:

@@ -75,4 +75,6 @@ class TreatmentType(db.Model):
     buffer_minutes: Mapped[int] = mapped_column(Integer, default=0)
     # What the patient should do before coming (fasting, a ride home, ...); used in reminders.
     preparation: Mapped[str] = mapped_column(Text, default="")
+    # One short line for texts (fasting, a ride home): no drug or diagnosis, fits one segment.
+    sms_preparation: Mapped[str] = mapped_column(String(160), default="", server_default="")
     active: Mapped[bool] = mapped_column(default=True)

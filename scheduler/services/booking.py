@@ -148,7 +148,7 @@ def reschedule(appointment_id: int, start: datetime, chair_id: int | None = None
     appointment.status = new_status
     appointment.updated_at = now
     _flush_booking("start")
-    events.announce(events.SessionMoved(clinic, appointment, now))
+    events.announce(events.SessionMoved(clinic, appointment, now, moved_from=previous))
     audit.record("appointment.reschedule", "appointment", appointment.id,
                  previous_start=previous.isoformat(), start=slot.start.isoformat(),
                  chair_id=slot.chair_id)

@@ -57,7 +57,8 @@ def _refuse_what_a_reaction_refuses(clinic: Clinic, changes: dict[str, Any]) -> 
     say what a patient is treated for, so neither may the names texts go out under)."""
     after = {field: getattr(clinic, field, None) for field in Clinic.__table__.columns.keys()} | changes
     try:
-        events.announce(events.ClinicSettingsChanging(after))
+        with db.session.no_autoflush:  # a first set-up's row is not whole until the changes apply
+            events.announce(events.ClinicSettingsChanging(after))
     except Invalid:
         db.session.rollback()  # a first set-up's new row is not kept either
         raise
@@ -93,7 +94,9 @@ def list_treatment_types() -> list[TreatmentType]:
 
 
 def create_treatment_type(**fields: Any) -> TreatmentType:
-    return _create_named(TreatmentType(**fields), "treatment_type")
+    treatment = TreatmentType(**fields)
+    _refuse_what_a_reaction_refuses_of(treatment, fields)
+    return _create_named(treatment, "treatment_type")
 
 
 def get_treatment_type(type_id: int, field: str | None = None) -> TreatmentType:
@@ -137,7 +140,15 @@ def update_chair(chair_id: int, **changes: Any) -> Chair:
 def update_treatment_type(type_id: int, **changes: Any) -> TreatmentType:
     """Change a treatment type. Sessions already booked keep the times they were booked with;
     the new duration and buffer apply to bookings made from now on."""
-    return _update_named(get_treatment_type(type_id), "treatment_type", changes)
+    treatment = get_treatment_type(type_id)
+    _refuse_what_a_reaction_refuses_of(treatment, changes)
+    return _update_named(treatment, "treatment_type", changes)
+
+
+def _refuse_what_a_reaction_refuses_of(treatment: TreatmentType, changes: dict[str, Any]) -> None:
+    """As for the clinic's settings: its short SMS line goes out by text, so it is checked."""
+    after = {field: getattr(treatment, field, None) for field in TreatmentType.__table__.columns.keys()}
+    events.announce(events.TreatmentTypeChanging(after | changes))
 
 
 def upcoming_sessions_in_chair(chair_id: int) -> int:

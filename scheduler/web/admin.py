@@ -166,7 +166,7 @@ def _chair_name(text: str, field: str) -> tuple[str, dict[str, str]]:
 
 # --- Treatment types ------------------------------------------------------------------------
 
-TREATMENT_FIELDS = ("name", "duration_minutes", "buffer_minutes", "preparation")
+TREATMENT_FIELDS = ("name", "duration_minutes", "buffer_minutes", "preparation", "sms_preparation")
 
 
 def _treatment_types_page(editing=None, problems=None, entered=None, status=200):
@@ -204,7 +204,8 @@ def _save_treatment_type(treatment):
     problems: dict[str, str] = {}
     raw = {name: number for name in ("duration_minutes", "buffer_minutes")
            if (number := admin_forms.whole_number(entered, name, problems, "minutes")) is not None}
-    raw.update({name: entered[name] for name in ("name", "preparation") if entered[name].strip()})
+    raw.update({name: entered[name] for name in ("name", "preparation", "sms_preparation")
+                if entered[name].strip()})
     try:
         fields_ = TreatmentTypeSchema(only=TREATMENT_FIELDS).load(raw)
     except ValidationError as invalid:

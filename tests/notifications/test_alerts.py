@@ -68,7 +68,7 @@ def test_words_of_self_harm_open_an_urgent_alert_and_answer_with_crisis_lines(wa
     patient, phone, [reply] = scored(ward, clock, "I want to kill myself")
     [alert] = alerts(ward, status="open")
     assert (alert["severity"], alert["patient_id"]) == ("urgent", patient)
-    assert "988" in reply and "911" in reply and "+16175550100" in reply
+    assert "988" in reply and "911" in reply and "(617) 555-0100" in reply
     assert "24/7" not in reply and "24 hours" not in reply and "around the clock" not in reply
     [checkin] = ward.listing("/checkins")
     assert (checkin["score"], checkin["text"]) == (None, "I want to kill myself")

@@ -166,7 +166,7 @@ def test_c_confirms_the_next_visit_and_says_when(ward):
     patient, phone = ward.patient()
     sessions = ward.book_three(patient)
     replies = answer(text(ward.client, phone, " c "))
-    assert replies == ["Riverside Health: thank you, your visit on Wed 3 Jun, 9:00 AM is confirmed."]
+    assert replies == ["Riverside Health: thank you, your visit on Wed 3 Jun 9am is confirmed."]
     statuses = [ward.desk.get(f"/appointments/{s['id']}").json["status"] for s in sessions]
     assert statuses == ["confirmed", "scheduled", "scheduled"]
     assert inbound(ward)[0]["kind"] == "confirm"
@@ -271,7 +271,7 @@ def test_yes_from_a_number_that_said_stop_starts_texts_again_and_confirms(ward):
     sessions = ward.book_three(patient)
     answer(text(ward.client, phone, "STOP"))
     assert answer(text(ward.client, phone, "YES")) == [
-        "Riverside Health: texts are back on and your visit on Wed 3 Jun, 9:00 AM is confirmed. "
+        "Riverside Health: texts are back on and your visit on Wed 3 Jun 9am is confirmed. "
         "Reply HELP for help, STOP to stop texts."]
     assert ward.desk.get(f"/patients/{patient}").json["sms_opted_out"] is False
     assert ward.desk.get(f"/appointments/{sessions[0]['id']}").json["status"] == "confirmed"
@@ -289,7 +289,7 @@ def test_stop_holds_for_everyone_who_shares_the_phone(ward):
 def test_help_names_the_clinic_and_its_phone_and_how_to_stop(ward):
     patient, phone = ward.patient()
     [reply] = answer(text(ward.client, phone, "help"))
-    assert "Riverside Health" in reply and "+16175550100" in reply and "Reply" in reply and "STOP" in reply
+    assert "Riverside Health" in reply and "(617) 555-0100" in reply and "Reply" in reply and "STOP" in reply
     assert len(reply) <= 320
 
 
@@ -299,7 +299,7 @@ def test_a_stranger_is_answered_politely_and_told_nothing(ward):
     stranger = "+16175559876"
     for body in ("C", "HELP", "when is my visit", "7"):
         [reply] = answer(text(ward.client, stranger, body))
-        for secret in ("Riverside", "Test Clinic", "+16175550100", "Marguerite", "Jun", "visit on"):
+        for secret in ("Riverside", "Test Clinic", "+16175550100", "(617) 555-0100", "Marguerite", "Jun", "visit on"):
             assert secret not in reply
     [stopped] = answer(text(ward.client, stranger, "STOP"))  # Twilio's replies are off here
     assert stopped == "You will get no more texts from this number. Reply START to get them again."

@@ -50,7 +50,7 @@ def test_each_opt_out_word_stops_texts_and_says_how_to_change_a_visit(ward, word
     # A patient who texts CANCEL to cancel a visit has opted out at Twilio: the answer says so,
     # and how to cancel or change the visit instead. The visit itself is left as booked.
     assert "no more texts" in reply and "START" in reply
-    assert "cancel or change a visit, please call +16175550100" in reply
+    assert "cancel or change a visit, please call (617) 555-0100" in reply
     assert {ward.desk.get(f"/appointments/{s['id']}").json["status"] for s in sessions} == {"scheduled"}
 
 
@@ -69,7 +69,7 @@ def test_each_opt_in_word_ends_an_opt_out(ward, word):
 def test_each_help_word_is_answered_with_the_clinics_phone(ward, word):
     patient, phone = ward.patient()
     [reply] = answer(text(ward.client, phone, word.title()))
-    assert "+16175550100" in reply and "STOP" in reply
+    assert "(617) 555-0100" in reply and "STOP" in reply
 
 
 def test_a_stop_twilio_lets_through_still_stops_our_texts(ward):
@@ -94,7 +94,7 @@ def test_when_twilio_answers_its_words_we_stay_silent_but_still_act(ward, word):
     replies = answer(text(ward.client, phone, f" {word.lower()}"))
     assert opted_out(ward, patient) is (word in TWILIO_OPT_OUT)
     if word == "YES":  # Twilio's answer says texts are back on; ours only that the visit is confirmed
-        assert replies == ["Riverside Health: thank you, your visit on Wed 3 Jun, 9:00 AM is confirmed."]
+        assert replies == ["Riverside Health: thank you, your visit on Wed 3 Jun 9am is confirmed."]
     else:
         assert replies == []
 
@@ -170,7 +170,7 @@ def test_a_status_callback_with_another_error_does_not_opt_out(ward):
 # No text invites a reply with one of Twilio's words for anything but what Twilio does with it.
 
 ALLOWED = {  # what an invitation to reply with each word may offer
-    "STOP": r"to stop( texts)?", "START": r"to get (them|texts) again", "UNSTOP": r"to get (them|texts) again",
+    "STOP": r"to (stop|end)( texts)?", "START": r"to get (them|texts) again", "UNSTOP": r"to get (them|texts) again",
     "HELP": r"for help", "INFO": r"for help",
 }
 TWILIO_WORD = re.compile(r"\b(" + "|".join(TWILIO_OPT_OUT + TWILIO_OPT_IN + TWILIO_HELP) + r")\b(.{0,30})",

@@ -184,7 +184,7 @@ def test_a_reminder_across_the_spring_change_is_due_a_real_day_before_and_reads_
     work(app)
     sent = notes(desk, appointment_id=booked["id"], status="sent")
     reminder = next(n for n in sent if n["purpose"] == "reminder" and n["channel"] == "sms")
-    assert "Sun 8 Mar, 10:00 AM" in reminder["body"]
+    assert "Sun 8 Mar 10am" in reminder["body"]
 
 
 def test_quiet_hours_follow_the_patients_own_time_zone(app, clock):

@@ -39,7 +39,7 @@ def test_a_text_reads_as(body, kind, score):
 
 
 # Twilio's own keywords, as Twilio lists them: it acts on each before we see it.
-TWILIO_OPT_OUT = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"]
+TWILIO_OPT_OUT = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"]
 TWILIO_OPT_IN = ["START", "YES", "UNSTOP"]
 TWILIO_HELP = ["HELP", "INFO"]
 TWILIO_WORDS = ([(w, STOP) for w in TWILIO_OPT_OUT] + [(w, START) for w in TWILIO_OPT_IN]
@@ -60,7 +60,7 @@ def test_each_of_twilios_words_means_here_what_it_means_at_twilio(word, group, v
     assert reading.kind == (CONFIRM if word == "YES" else group)
 
 
-@pytest.mark.parametrize("body", ["Stop.", "STOP!", "stop please", "stop all", "opt out", "REVOKE",
+@pytest.mark.parametrize("body", ["Stop.", "STOP!", "stop please", "stop all", "opt out", "opt-out",
                                   "\uff33\uff34\uff2f\uff30", "yes!", "Yes please", "C", "help me"])
 def test_a_text_twilio_lets_through_is_not_taken_for_its_keyword(body):
     # Twilio neither blocks nor answers these, so we must answer them ourselves; a STOP-like

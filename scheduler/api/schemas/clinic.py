@@ -76,4 +76,5 @@ class TreatmentTypeSchema(Schema):
     duration_minutes = Count(5, 12 * 60, required=True)
     buffer_minutes = Count(0, 4 * 60, load_default=0)
     preparation = Text(2000, load_default="")
+    sms_preparation = Text(160, load_default="")
     active = Flag(load_default=True)
