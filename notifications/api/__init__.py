@@ -51,10 +51,9 @@ class NotificationSchema(Schema):
 
 
 class NotificationQuerySchema(Schema):
-    appointment_id = Id(strict=False, metadata={"description": "only this session's", "example": 17})
-    patient_id = Id(strict=False, metadata={"description": "only this patient's", "example": 4})
-    status = fields.String(validate=validate.OneOf(STATUSES), metadata={"description": "only in this status",
-                                                                        "example": "failed"})
+    appointment_id = Id(strict=False, metadata={"description": "only this session's"})
+    patient_id = Id(strict=False, metadata={"description": "only this patient's"})
+    status = fields.String(validate=validate.OneOf(STATUSES), metadata={"description": "only in this status"})
 
 
 @blp.route("/notifications")
