@@ -66,7 +66,7 @@ def run() -> None:
     print("\nDemo clinic ready. Staff accounts (passwords are new on every start):", flush=True)
     _run(*flask("seed-demo"))
     host, port = os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "5000")
-    print(f"\nServing on http://{host}:{port}  (API under /api/v1, docs at /openapi.json);"
+    print(f"\nServing on http://{host}:{port}  (API under /api/v1, its reference at /docs);"
           "\nthe worker sends due messages to the console channels (see GET /api/v1/notifications)\n",
           flush=True)
     worker = subprocess.Popen(flask("worker"), cwd=ROOT)

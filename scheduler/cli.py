@@ -1,11 +1,12 @@
-"""Command-line tasks: `flask --app wsgi users create|set-password ...` and `flask --app wsgi seed-demo`."""
+"""Command-line tasks: `flask --app wsgi users create|set-password ...`, `seed-demo`, `worker`
+and `sms-in` (a patient's text, as if Twilio had brought it)."""
 from __future__ import annotations
 
 import sys
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from .models.staff import ROLES
 from .services import staff
@@ -74,7 +75,29 @@ def worker() -> None:
     run_forever(current_app._get_current_object())
 
 
+@click.command("sms-in")
+@click.argument("phone")
+@click.argument("text")
+@with_appcontext
+def sms_in(phone: str, text: str) -> None:
+    """Act on a text from PHONE as if it came through Twilio's webhook; print the reply.
+
+    For trying replies (C, STOP, START, HELP, a check-in score) where no Twilio account signs
+    webhooks, e.g. the demo. The same handling as the webhook, so it records and changes the same.
+    """
+    import uuid
+
+    from notifications.services import inbound
+
+    from . import clock
+
+    # Twilio's MessageSid keys each text so a retry acts once; a text typed here is always new.
+    reply = inbound.receive(f"CLI{uuid.uuid4().hex}", phone, text, clock.now())
+    click.echo(reply if reply else "(no reply: the number texted STOP, or nothing is sent back)")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(seed_demo)
     app.cli.add_command(worker)
+    app.cli.add_command(sms_in)

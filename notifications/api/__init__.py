@@ -25,26 +25,35 @@ def init_app(app: Flask) -> None:
 
 
 class NotificationSchema(Schema):
-    id = fields.Integer()
-    appointment_id = fields.Integer(allow_none=True)
-    patient_id = fields.Integer()
-    channel = fields.String(validate=validate.OneOf(CHANNELS))
-    purpose = fields.String()
+    id = fields.Integer(metadata={"description": "the message's id", "example": 12})
+    appointment_id = fields.Integer(allow_none=True, metadata={
+        "description": "the session it is about; null for one about no session", "example": 17})
+    patient_id = fields.Integer(metadata={"description": "who it goes to", "example": 4})
+    channel = fields.String(validate=validate.OneOf(CHANNELS), metadata={"description": "sms or email",
+                                                                        "example": "sms"})
+    purpose = fields.String(metadata={
+        "description": "confirmation, reminder, checkin, cancellation, reschedule, no_show, ...",
+        "example": "reminder"})
     rule_minutes = fields.Integer(allow_none=True, metadata={
-        "description": "the rule behind it: minutes before the session (reminder) or after it (check-in)"})
-    due_at = Instant()
-    status = fields.String()
-    attempts = fields.Integer()
-    sent_at = Instant(allow_none=True)
-    provider_message_id = fields.String(allow_none=True)
-    error = fields.String(allow_none=True, metadata={"description": "why it failed or was skipped"})
-    body = fields.String(allow_none=True, metadata={"description": "the text that went out"})
+        "description": "the rule behind it: minutes before the session (reminder) or after it (check-in)",
+        "example": 1440})
+    due_at = Instant(metadata={"description": "when it is to go out, in UTC", "example": "2026-03-01T13:00:00+00:00"})
+    status = fields.String(metadata={"description": f"one of {', '.join(STATUSES)}", "example": "sent"})
+    attempts = fields.Integer(metadata={"description": "how many times sending was tried", "example": 1})
+    sent_at = Instant(allow_none=True, metadata={"description": "when the provider took it",
+                                                 "example": "2026-03-01T13:00:02+00:00"})
+    provider_message_id = fields.String(allow_none=True, metadata={
+        "description": "Twilio's MessageSid, or the mail's Message-ID", "example": "SM0123456789abcdef0123456789abcdef"})
+    error = fields.String(allow_none=True, metadata={"description": "why it failed or was skipped",
+                                                     "example": None})
+    body = fields.String(allow_none=True, metadata={"description": "the text that went out",
+                                                    "example": "Riverside Clinic: see you tomorrow at 9:00 AM. Reply C to confirm."})
 
 
 class NotificationQuerySchema(Schema):
-    appointment_id = Id(strict=False)
-    patient_id = Id(strict=False)
-    status = fields.String(validate=validate.OneOf(STATUSES))
+    appointment_id = Id(strict=False, metadata={"description": "only this session's"})
+    patient_id = Id(strict=False, metadata={"description": "only this patient's"})
+    status = fields.String(validate=validate.OneOf(STATUSES), metadata={"description": "only in this status"})
 
 
 @blp.route("/notifications")
@@ -54,23 +63,33 @@ class Notifications(MethodView):
     @blp.response(200, NotificationSchema(many=True))
     @blp.paginate(QueryPage, **PAGES)
     def get(self, query):
+        """List the messages to patients, by when they are due
+
+        Every text and email: what it is for, when it goes out, what became of it, and under
+        the console channels the text itself (`body`).
+        """
         return matching(select(Notification).order_by(Notification.due_at, Notification.id),
                         Notification, query)
 
 
 class InboundMessageSchema(Schema):
-    id = fields.Integer()
-    patient_id = fields.Integer(allow_none=True, metadata={"description": "none: a number not on file"})
-    from_phone = fields.String()
-    body = fields.String(metadata={"description": "what the patient wrote"})
-    kind = fields.String(validate=validate.OneOf(INBOUND_KINDS))
-    reply = fields.String(allow_none=True, metadata={"description": "what the service answered"})
-    received_at = Instant()
+    id = fields.Integer(metadata={"description": "the text's id", "example": 5})
+    patient_id = fields.Integer(allow_none=True, metadata={"description": "none: a number not on file",
+                                                           "example": 1})
+    from_phone = fields.String(metadata={"description": "the sender's number, E.164 where it reads as one",
+                                         "example": "+16175550101"})
+    body = fields.String(metadata={"description": "what the patient wrote", "example": "C"})
+    kind = fields.String(validate=validate.OneOf(INBOUND_KINDS), metadata={
+        "description": "how it was read", "example": "confirm"})
+    reply = fields.String(allow_none=True, metadata={"description": "what the service answered",
+                                                     "example": "Riverside Clinic: thank you, your visit is confirmed."})
+    received_at = Instant(metadata={"description": "when it arrived", "example": "2026-03-01T13:05:00+00:00"})
 
 
 class InboundMessageQuerySchema(Schema):
-    patient_id = Id(strict=False)
-    kind = fields.String(validate=validate.OneOf(INBOUND_KINDS))
+    patient_id = Id(strict=False, metadata={"description": "only this patient's", "example": 1})
+    kind = fields.String(validate=validate.OneOf(INBOUND_KINDS), metadata={"description": "only texts read so",
+                                                                           "example": "other"})
 
 
 @blp.route("/inbound-messages")
@@ -80,24 +99,29 @@ class InboundMessages(MethodView):
     @blp.response(200, InboundMessageSchema(many=True))
     @blp.paginate(QueryPage, **PAGES)
     def get(self, query):
-        """Texts patients sent, newest first."""
+        """List the texts patients sent, newest first
+
+        With how each was read (confirmation, STOP, a check-in score, ...) and the reply sent.
+        """
         newest_first = select(InboundMessage).order_by(InboundMessage.received_at.desc(),
                                                        InboundMessage.id.desc())
         return matching(newest_first, InboundMessage, query)
 
 
 class CheckInSchema(Schema):
-    id = fields.Integer()
-    appointment_id = fields.Integer()
-    patient_id = fields.Integer()
-    sent_at = Instant()
-    responded_at = Instant(allow_none=True)
-    score = fields.Integer(allow_none=True, metadata={"description": "0 (worst) to 10 (best)"})
-    text = fields.String(allow_none=True, metadata={"description": "the reply as the patient wrote it"})
+    id = fields.Integer(metadata={"description": "the check-in's id", "example": 2})
+    appointment_id = fields.Integer(metadata={"description": "the session it follows", "example": 17})
+    patient_id = fields.Integer(metadata={"description": "who was asked", "example": 4})
+    sent_at = Instant(metadata={"description": "when the question went out", "example": "2026-03-03T15:00:00+00:00"})
+    responded_at = Instant(allow_none=True, metadata={"description": "when the patient answered; null: not yet",
+                                                      "example": "2026-03-03T15:20:00+00:00"})
+    score = fields.Integer(allow_none=True, metadata={"description": "0 (worst) to 10 (best)", "example": 7})
+    text = fields.String(allow_none=True, metadata={"description": "the reply as the patient wrote it",
+                                                    "example": "7"})
 
 
 class CheckInQuerySchema(Schema):
-    patient_id = Id(strict=False)
+    patient_id = Id(strict=False, metadata={"description": "only this patient's", "example": 4})
 
 
 @blp.route("/checkins")
@@ -107,33 +131,42 @@ class CheckIns(MethodView):
     @blp.response(200, CheckInSchema(many=True))
     @blp.paginate(QueryPage, **PAGES)
     def get(self, query):
-        """Check-in questions sent after sessions and their answers, newest first."""
+        """List the check-in questions sent after sessions, and their answers, newest first"""
         return checkins.list_checkins(query.get("patient_id"))
 
 
 class AlertSchema(Schema):
-    id = fields.Integer()
-    patient_id = fields.Integer(allow_none=True, metadata={"description": "none: a number not on file"})
-    checkin_id = fields.Integer(allow_none=True)
-    inbound_message_id = fields.Integer(allow_none=True)
-    severity = fields.String(validate=validate.OneOf(SEVERITIES))
-    reason = fields.String()
-    status = fields.String(validate=validate.OneOf(ALERT_STATUSES))
-    created_at = Instant()
-    acknowledged_by = fields.Integer(allow_none=True, metadata={"description": "staff id"})
-    acknowledged_at = Instant(allow_none=True)
-    note = fields.String(allow_none=True)
-    escalated_at = Instant(allow_none=True, metadata={"description": "when on-call was emailed"})
+    id = fields.Integer(metadata={"description": "the alert's id", "example": 1})
+    patient_id = fields.Integer(allow_none=True, metadata={"description": "none: a number not on file",
+                                                           "example": 4})
+    checkin_id = fields.Integer(allow_none=True, metadata={"description": "the check-in answer that opened it",
+                                                           "example": 2})
+    inbound_message_id = fields.Integer(allow_none=True, metadata={"description": "the text that opened it",
+                                                                   "example": 5})
+    severity = fields.String(validate=validate.OneOf(SEVERITIES), metadata={
+        "description": "urgent: words of self-harm; high: a low check-in score", "example": "high"})
+    reason = fields.String(metadata={"description": "why it opened, in words",
+                                     "example": "check-in score 2 (alert at 3 or below)"})
+    status = fields.String(validate=validate.OneOf(ALERT_STATUSES), metadata={"description": "open or acknowledged",
+                                                                              "example": "open"})
+    created_at = Instant(metadata={"description": "when it opened", "example": "2026-03-03T15:20:00+00:00"})
+    acknowledged_by = fields.Integer(allow_none=True, metadata={"description": "staff id", "example": None})
+    acknowledged_at = Instant(allow_none=True, metadata={"description": "when it was taken on", "example": None})
+    note = fields.String(allow_none=True, metadata={"description": "what was done, as staff wrote it",
+                                                    "example": None})
+    escalated_at = Instant(allow_none=True, metadata={"description": "when on-call was emailed", "example": None})
 
 
 class AlertQuerySchema(Schema):
-    status = fields.String(validate=validate.OneOf(ALERT_STATUSES))
-    patient_id = Id(strict=False)
+    status = fields.String(validate=validate.OneOf(ALERT_STATUSES), metadata={"description": "only in this status",
+                                                                              "example": "open"})
+    patient_id = Id(strict=False, metadata={"description": "only this patient's", "example": 4})
 
 
 class AcknowledgeSchema(Schema):
     note = Text(2000, allow_none=True, load_default=None,
-                metadata={"description": "what was done, e.g. called the patient"})
+                metadata={"description": "what was done, e.g. called the patient",
+                          "example": "called the patient: feeling better, seen tomorrow"})
 
 
 @blp.route("/alerts")
@@ -143,7 +176,10 @@ class Alerts(MethodView):
     @blp.response(200, AlertSchema(many=True))
     @blp.paginate(QueryPage, **PAGES)
     def get(self, query):
-        """Urgent alerts first, then the longest waiting."""
+        """List alerts: urgent ones first, then the longest waiting
+
+        Opened by a low check-in score or words of self-harm in a text.
+        """
         return alerts.list_alerts(query.get("status"), query.get("patient_id"))
 
 
@@ -152,24 +188,32 @@ class AcknowledgeAlert(MethodView):
     @roles(*CLINICAL)
     @blp.arguments(AcknowledgeSchema)
     @blp.response(200, AlertSchema)
+    @blp.error_response(404, "no alert has this id")
+    @blp.error_response(409, "the alert is already acknowledged")
     def post(self, body, alert_id):
-        """Take the alert on: records who, when and the note; 409 if already acknowledged."""
+        """Acknowledge an alert
+
+        Records who took it on, when, and the note.
+        """
         return alerts.acknowledge(alert_id, body["note"])
 
 
 class PatientRequestSchema(Schema):
-    id = fields.Integer()
-    appointment_id = fields.Integer()
-    patient_id = fields.Integer()
-    kind = fields.String(metadata={"description": "reschedule or cancel: the patient asks to be called"})
-    created_at = Instant()
-    handled_at = Instant(allow_none=True)
-    handled_by = fields.Integer(allow_none=True)
+    id = fields.Integer(metadata={"description": "the request's id", "example": 1})
+    appointment_id = fields.Integer(metadata={"description": "the session it is about", "example": 17})
+    patient_id = fields.Integer(metadata={"description": "who asked", "example": 4})
+    kind = fields.String(metadata={"description": "reschedule or cancel: the patient asks to be called",
+                                   "example": "reschedule"})
+    created_at = Instant(metadata={"description": "when the patient asked", "example": "2026-03-01T18:00:00+00:00"})
+    handled_at = Instant(allow_none=True, metadata={"description": "when the front desk called back",
+                                                    "example": None})
+    handled_by = fields.Integer(allow_none=True, metadata={"description": "staff id", "example": None})
 
 
 class PatientRequestQuerySchema(Schema):
-    open = fields.Boolean(load_default=True)
-    patient_id = Id(strict=False)
+    open = fields.Boolean(load_default=True, metadata={"description": "true: only those not yet handled",
+                                                       "example": True})
+    patient_id = Id(strict=False, metadata={"description": "only this patient's", "example": 4})
 
 
 @blp.route("/patient-requests")
@@ -179,7 +223,10 @@ class PatientRequests(MethodView):
     @blp.response(200, PatientRequestSchema(many=True))
     @blp.paginate(QueryPage, **PAGES)
     def get(self, query):
-        """What patients asked for through their links; open ones by default, oldest first."""
+        """List what patients asked for through their links, oldest first
+
+        To be called to change or cancel a session; open requests only unless `open=false`.
+        """
         return patient_requests.list_requests(query["open"], query.get("patient_id"))
 
 
@@ -187,6 +234,8 @@ class PatientRequests(MethodView):
 class HandlePatientRequest(MethodView):
     @roles(*BOOKERS)
     @blp.response(200, PatientRequestSchema)
+    @blp.error_response(404, "no patient request has this id")
+    @blp.error_response(409, "someone already handled this request")
     def post(self, request_id):
-        """The front desk called the patient back; 409 if someone already did."""
+        """Mark a patient's request handled: the front desk called the patient back"""
         return patient_requests.mark_handled(request_id)

@@ -11,11 +11,13 @@ from ..extensions import api, db
 from ..services.errors import Conflict, Invalid, NotFound
 from . import auth, booking, clinic, patients
 from .paging import IdConverter
+from .schemas.errors import ErrorSchema
 from .schemas.fields import MAX_ID
 
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
+    api.ERROR_SCHEMA = ErrorSchema  # the same body, with descriptions and an example
     api.init_app(app)
     api.register_converter(IdConverter, lambda _converter: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
     for module in (auth, clinic, patients, booking):  # and notifications', by the app factory

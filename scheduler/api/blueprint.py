@@ -8,6 +8,8 @@ from marshmallow import RAISE
 from werkzeug.datastructures import MultiDict
 from webargs.flaskparser import FlaskParser
 
+from .schemas.errors import ErrorSchema
+
 # Read by flask-smorest's own paging parser, from the same query string as the view's arguments.
 PAGING_ARGUMENTS = ("page", "page_size")
 
@@ -37,6 +39,10 @@ class Blueprint(flask_smorest.Blueprint):
             # {}): the OpenAPI document says so, rather than promising a refusal that never comes.
             kwargs["required"] = _has_required_field(schema)
         return super().arguments(schema, location=location, **kwargs)
+
+    def error_response(self, status_code: int, description: str):
+        """Document an error answer this view gives, and when: the shared error body."""
+        return self.alt_response(status_code, schema=ErrorSchema, description=description)
 
     def _document_pagination_metadata(self, spec, resp_doc):
         # The X-Pagination header holds JSON: say so with `content`, since a header `schema` of

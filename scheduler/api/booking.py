@@ -26,7 +26,13 @@ class Availability(MethodView):
     @roles(*ALL_STAFF)
     @blp.arguments(AvailabilityQuerySchema, location="query")
     @blp.response(200, SlotSchema(many=True))
+    @blp.error_response(409, "the clinic is not set up yet")
     def get(self, query):
+        """Find free times for a treatment type
+
+        One slot per start time on the clinic's slot grid, on the first free chair (or only
+        `chair_id`), within opening hours, for at most 31 days at a time.
+        """
         return booking.availability(**query)
 
 
@@ -35,7 +41,13 @@ class CoursePlan(MethodView):
     @roles(*BOOKERS)
     @blp.arguments(CourseRequestSchema)
     @blp.response(200, CoursePlanSchema)
+    @blp.error_response(409, "no schedule fits (chairs taken, the patient busy), the patient "
+                             "already has a running course of this kind, or the clinic is not set up")
     def post(self, fields):
+        """Plan a course without booking it
+
+        The sessions `POST /courses` would book for the same body, to show the patient first.
+        """
         slots = booking.plan(_course_request(fields))
         return {"appointments": [
             {"session_number": n, "start": s.start, "end": s.end, "chair_id": s.chair_id}
@@ -47,7 +59,15 @@ class Courses(MethodView):
     @roles(*BOOKERS)
     @blp.arguments(CourseRequestSchema)
     @blp.response(201, CourseSchema)
+    @blp.error_response(409, "a time in `starts` is taken, no schedule fits, the patient already "
+                             "has a running course of this kind, or the clinic is not set up")
     def post(self, fields):
+        """Book a whole course at once, or nothing
+
+        Without `starts` the earliest schedule that fits the course's rules is booked (planned
+        afresh, up to three times, when a rival takes one of its slots first). The patient gets
+        a confirmation by the channels they agreed to.
+        """
         return booking.book_course(_course_request(fields))
 
 
@@ -55,7 +75,9 @@ class Courses(MethodView):
 class CourseById(MethodView):
     @roles(*ALL_STAFF)
     @blp.response(200, CourseSchema)
+    @blp.error_response(404, "no course has this id")
     def get(self, course_id):
+        """Read a course and its sessions"""
         return booking.get_course(course_id)
 
 
@@ -64,7 +86,10 @@ class CourseCancel(MethodView):
     @roles(*BOOKERS)
     @blp.arguments(CourseCancelSchema)
     @blp.response(200, CourseSchema)
+    @blp.error_response(404, "no course has this id")
+    @blp.error_response(409, "the course is already cancelled")
     def post(self, fields, course_id):
+        """Cancel a course: every session still to come is cancelled"""
         return booking.cancel_course(course_id, fields["reason"])
 
 
@@ -75,12 +100,20 @@ class Appointments(MethodView):
     @blp.response(200, AppointmentSchema(many=True))
     @blp.paginate(QueryPage, **PAGES)
     def get(self, query):
+        """List sessions, by start time
+
+        Filter by a span of time, patient, chair or status. Pages of 100 (`page`,
+        `page_size`); the X-Pagination header tells the total.
+        """
         return list_appointments(**query)
 
     @roles(*BOOKERS)
     @blp.arguments(NewAppointmentSchema)
     @blp.response(201, AppointmentSchema)
+    @blp.error_response(409, "the slot is taken, the patient has a session that day, or the "
+                             "clinic is not set up")
     def post(self, fields):
+        """Book one session: a maintenance or make-up session outside a course"""
         return booking.book_appointment(**fields)
 
 
@@ -88,7 +121,9 @@ class Appointments(MethodView):
 class AppointmentById(MethodView):
     @roles(*ALL_STAFF)
     @blp.response(200, AppointmentSchema)
+    @blp.error_response(404, "no appointment has this id")
     def get(self, appointment_id):
+        """Read one session"""
         return booking.get_appointment(appointment_id)
 
 
@@ -97,7 +132,14 @@ class Reschedule(MethodView):
     @roles(*BOOKERS)
     @blp.arguments(RescheduleSchema)
     @blp.response(200, AppointmentSchema)
+    @blp.error_response(404, "no appointment has this id")
+    @blp.error_response(409, "the new time is taken, or the session has started or ended")
     def post(self, fields, appointment_id):
+        """Move a session to another time or chair
+
+        Only before it starts; the patient is asked to confirm again. An induction session
+        keeps its course's `min_gap_hours` from the course's other sessions (else 422 on `start`).
+        """
         return booking.reschedule(appointment_id, **fields)
 
 
@@ -106,27 +148,35 @@ class Cancel(MethodView):
     @roles(*BOOKERS)
     @blp.arguments(CancelSchema)
     @blp.response(200, AppointmentSchema)
+    @blp.error_response(404, "no appointment has this id")
+    @blp.error_response(409, "the session is already cancelled, ended or marked")
     def post(self, fields, appointment_id):
+        """Cancel a session, with a reason; allowed until it ends"""
         return booking.change_status(appointment_id, "cancel", fields["reason"])
 
 
-def _status_change(action: str, allowed: tuple[str, ...]):
+def _status_change(action: str, allowed: tuple[str, ...], summary: str):
     """A view class for a status change that takes no body, e.g. check-in."""
 
     class StatusChange(MethodView):
         @roles(*allowed)
         @blp.response(200, AppointmentSchema)
+        @blp.error_response(404, "no appointment has this id")
+        @blp.error_response(409, "the session's status or the time of day does not allow it")
         def post(self, appointment_id):
             return booking.change_status(appointment_id, action)
 
     StatusChange.__name__ = f"{action.title().replace('_', '')}Change"
+    StatusChange.post.__doc__ = summary  # the operation's summary in the OpenAPI document
     return StatusChange
 
 
-for _path, _action, _allowed in (
-    ("check-in", "check_in", BOOKERS),
-    ("complete", "complete", ALL_STAFF),
-    ("no-show", "no_show", BOOKERS),
+for _path, _action, _allowed, _summary in (
+    ("check-in", "check_in", BOOKERS,
+     "Check the patient in: from 4 hours before the start until the session's end"),
+    ("complete", "complete", ALL_STAFF,
+     "Mark a checked-in session completed; check-in questions follow by the clinic's rules"),
+    ("no-show", "no_show", BOOKERS, "Mark a session missed: only once its start has passed"),
 ):
     blp.add_url_rule(f"/appointments/<id:appointment_id>/{_path}",
-                     view_func=_status_change(_action, _allowed))
+                     view_func=_status_change(_action, _allowed, _summary))

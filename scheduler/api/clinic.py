@@ -15,7 +15,12 @@ blp = Blueprint("clinic", __name__, url_prefix="/api/v1", description="The clini
 class ClinicSettings(MethodView):
     @roles(*ALL_STAFF)
     @blp.response(200, ClinicSchema)
+    @blp.error_response(404, "the clinic is not set up yet: an admin must PUT its settings first")
     def get(self):
+        """Read the clinic's settings
+
+        Opening hours, the slot grid, quiet hours, reminder and check-in rules, alert threshold.
+        """
         clinic = clinic_service.find_clinic()
         if clinic is None:
             abort(404, message="the clinic is not set up yet")
@@ -25,6 +30,12 @@ class ClinicSettings(MethodView):
     @blp.arguments(ClinicSchema)
     @blp.response(200, ClinicSchema)
     def put(self, changes):
+        """Change the clinic's settings
+
+        Fields left out keep their value; the very first PUT must give `name` and `timezone`.
+        Refused (422) when a text that goes out by SMS (`sms_name`, `name` while `sms_name` is
+        empty, `crisis_text`) names a drug or a diagnosis.
+        """
         return clinic_service.update_clinic(changes)
 
 
@@ -33,12 +44,15 @@ class Chairs(MethodView):
     @roles(*ALL_STAFF)
     @blp.response(200, ChairSchema(many=True))
     def get(self):
+        """List the treatment chairs and rooms"""
         return clinic_service.list_chairs()
 
     @roles(*ADMIN)
     @blp.arguments(ChairSchema)
     @blp.response(201, ChairSchema)
+    @blp.error_response(409, "a chair with this name exists")
     def post(self, fields):
+        """Add a chair: one more session at a time"""
         return clinic_service.create_chair(**fields)
 
 
@@ -47,10 +61,13 @@ class TreatmentTypes(MethodView):
     @roles(*ALL_STAFF)
     @blp.response(200, TreatmentTypeSchema(many=True))
     def get(self):
+        """List the treatment types"""
         return clinic_service.list_treatment_types()
 
     @roles(*ADMIN)
     @blp.arguments(TreatmentTypeSchema)
     @blp.response(201, TreatmentTypeSchema)
+    @blp.error_response(409, "a treatment type with this name exists")
     def post(self, fields):
+        """Add a treatment type: how long a session takes and how long the chair needs after"""
         return clinic_service.create_treatment_type(**fields)

@@ -17,12 +17,21 @@ class Patients(MethodView):
     @blp.response(200, PatientSchema(many=True))
     @blp.paginate(QueryPage, **PAGES)
     def get(self, query):
+        """Find patients by name or phone
+
+        Without `q`, every patient, by name. Pages of 100 (`page`, `page_size`); the
+        X-Pagination header tells the total.
+        """
         return patient_service.search_patients(query["q"])
 
     @roles(*BOOKERS)
     @blp.arguments(PatientSchema)
     @blp.response(201, PatientSchema)
     def post(self, fields):
+        """Register a patient
+
+        Texts and emails go out only where `sms_opt_in` or `email_opt_in` is true.
+        """
         return patient_service.create_patient(fields)
 
 
@@ -30,11 +39,15 @@ class Patients(MethodView):
 class PatientById(MethodView):
     @roles(*ALL_STAFF)
     @blp.response(200, PatientSchema)
+    @blp.error_response(404, "no patient has this id")
     def get(self, patient_id):
+        """Read one patient"""
         return patient_service.get_patient(patient_id)
 
     @roles(*BOOKERS)
     @blp.arguments(PatientUpdateSchema)
     @blp.response(200, PatientSchema)
+    @blp.error_response(404, "no patient has this id")
     def patch(self, changes, patient_id):
+        """Change a patient's details or consent; only the fields given change"""
         return patient_service.update_patient(patient_id, changes)

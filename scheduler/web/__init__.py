@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Flask
 
 from ..extensions import csrf
-from . import admin, booking, home, patients, schedule
+from . import admin, api_reference, booking, home, patients, schedule
 from .display import register_filters
 from .pages import link_for, menu_for
 
@@ -22,3 +22,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(link_for)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    app.register_blueprint(api_reference.bp)  # open to anyone, like /openapi.json: not a staff page

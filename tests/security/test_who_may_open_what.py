@@ -36,6 +36,7 @@ OPEN_ON_PURPOSE = {
     "ops.healthz": "load balancers",
     "ops.metrics": "the Prometheus scraper: counts by endpoint name, no ids, no patient data",
     "api-docs.openapi_json": "the API's description",
+    "api_reference.reference": "the same description, as a page to read (/docs)",
     "static": "Flask's static folder",
     "patient_page.static": "the patient's page's stylesheet",
     **{endpoint: "signing in, and what the sign-in page loads" for endpoint in OPEN_PAGES},
@@ -67,7 +68,7 @@ def test_what_is_open_on_purpose_tells_nothing_about_anyone(app):
     desk.post("/patients", json={"first_name": "Marguerite", "last_name": "Quixotic",
                                  "phone": "+16175550177"})
     stranger = app.test_client()
-    for path in ("/healthz", "/metrics", "/openapi.json"):
+    for path in ("/healthz", "/metrics", "/openapi.json", "/docs"):
         response = stranger.get(path)
         assert response.status_code == 200, path
         for secret in ("Marguerite", "Quixotic", "5550177"):

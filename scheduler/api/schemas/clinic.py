@@ -9,46 +9,80 @@ MINUTES_IN_30_DAYS = 30 * 24 * 60
 
 
 class QuietHoursSchema(Schema):
-    start = Clock(required=True)
-    end = Clock(required=True)
+    start = Clock(required=True, metadata={
+        "description": "when texts stop, in the patient's local time (HH:MM)", "example": "21:00"})
+    end = Clock(required=True, metadata={
+        "description": "when texts may go out again, in the patient's local time", "example": "08:00"})
 
 
 class ReminderRuleSchema(Schema):
-    offset_minutes = Count(0, MINUTES_IN_30_DAYS, required=True)
+    offset_minutes = Count(0, MINUTES_IN_30_DAYS, required=True, metadata={
+        "description": "how long before the session's start the reminder goes out", "example": 1440})
     channels = fields.List(fields.String(validate=validate.OneOf(CHANNELS)), required=True,
-                           validate=validate.Length(1, 2))
+                           validate=validate.Length(1, 2), metadata={
+                               "description": "sms, email or both (each only where the patient agreed)",
+                               "example": ["sms", "email"]})
 
 
 class CheckinRuleSchema(Schema):
-    after_minutes = Count(0, MINUTES_IN_30_DAYS, required=True)
-    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    after_minutes = Count(0, MINUTES_IN_30_DAYS, required=True, metadata={
+        "description": "how long after the session is completed the check-in question goes out",
+        "example": 1440})
+    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS), metadata={
+        "description": "sms or email", "example": "sms"})
 
 
 class ClinicSchema(Schema):
     """The clinic's settings. On PUT, fields left out keep their current value."""
 
-    name = Text(120, 1)
-    phone = Phone(allow_none=True)
+    name = Text(120, 1, metadata={"description": "the clinic's name, on the staff pages and in emails",
+                                  "example": "Riverside Wellness Clinic"})
+    phone = Phone(allow_none=True, metadata={
+        "description": "the number patients call, in E.164 (HELP texts and emails give it)",
+        "example": "+16175550100"})
     sms_name = Text(40, 1, allow_none=True, metadata={
-        "description": "the name texts go out under; the clinic's name when empty"})
-    timezone = TimeZoneName()
+        "description": "the name texts go out under; the clinic's name when empty. It must not "
+                       "name a drug or a diagnosis", "example": "Riverside Clinic"})
+    timezone = TimeZoneName(metadata={"description": "the clinic's IANA time zone: opening hours "
+                                                     "and dates are read in it",
+                                      "example": "America/New_York"})
     opening_hours = fields.Dict(
         keys=fields.String(validate=validate.OneOf(WEEKDAYS)),
         values=fields.List(fields.List(Clock(), validate=validate.Length(2, 2)),
                            validate=validate.Length(0, 4)),
+        metadata={"description": "per weekday (mon to sun), up to four [opens, closes] spans in "
+                                 "clinic-local time; a day left out is closed. A whole session "
+                                 "must fit inside one span",
+                  "example": {"mon": [["08:00", "18:00"]], "sat": [["09:00", "13:00"]]}},
     )
-    closed_dates = fields.List(IsoDate(), validate=validate.Length(0, 400),
-                               metadata={"description": "clinic-local dates closed all day"})
-    slot_step_minutes = Count(5, 120)
-    quiet_hours = fields.Nested(QuietHoursSchema, allow_none=True)
-    reminder_rules = fields.List(fields.Nested(ReminderRuleSchema), validate=validate.Length(0, 10))
-    checkin_rules = fields.List(fields.Nested(CheckinRuleSchema), validate=validate.Length(0, 10))
-    alert_score_at_or_below = Count(0, 10)
-    escalation_minutes = Count(1, 24 * 60)
+    closed_dates = fields.List(IsoDate(), validate=validate.Length(0, 400), metadata={
+        "description": "clinic-local dates closed all day, e.g. public holidays",
+        "example": ["2026-12-25"]})
+    slot_step_minutes = Count(5, 120, metadata={
+        "description": "sessions start on this grid, counted from each opening time", "example": 15})
+    quiet_hours = fields.Nested(QuietHoursSchema, allow_none=True, metadata={
+        "description": "no SMS goes out inside them; null: texts at any hour",
+        "example": {"start": "21:00", "end": "08:00"}})
+    reminder_rules = fields.List(fields.Nested(ReminderRuleSchema), validate=validate.Length(0, 10),
+                                 metadata={"description": "the reminders before each session",
+                                           "example": [{"offset_minutes": 1440, "channels": ["sms", "email"]},
+                                                       {"offset_minutes": 120, "channels": ["sms"]}]})
+    checkin_rules = fields.List(fields.Nested(CheckinRuleSchema), validate=validate.Length(0, 10),
+                                metadata={"description": "the check-in questions after a completed session",
+                                          "example": [{"after_minutes": 1440, "channel": "sms"}]})
+    alert_score_at_or_below = Count(0, 10, metadata={
+        "description": "a check-in score (0 worst, 10 best) at or below which an alert opens",
+        "example": 3})
+    escalation_minutes = Count(1, 24 * 60, metadata={
+        "description": "how long an alert may wait unacknowledged before on-call is emailed",
+        "example": 30})
     crisis_text = Text(320, 1, metadata={
-        "description": "the answer to a text with words of self-harm: services that answer at any hour"})
+        "description": "the answer to a text with words of self-harm: services that answer at any hour",
+        "example": "If you are in danger or thinking of harming yourself, call or text 988 "
+                   "(Suicide & Crisis Lifeline) or 911 now."})
     oncall_email = Email(allow_none=True, validate=validate.Length(max=254), metadata={
-        "description": "where alerts not acknowledged within escalation_minutes are emailed"})
+        "description": "where alerts not acknowledged within escalation_minutes are emailed",
+        "example": "oncall@demo.clinic"})
 
     @validates("opening_hours")
     def _spans_in_order(self, value, **_):
@@ -65,16 +99,29 @@ class ClinicSchema(Schema):
 
 
 class ChairSchema(Schema):
-    id = fields.Integer(dump_only=True)
-    name = Text(80, 1, required=True)
-    active = Flag(load_default=True)
+    id = fields.Integer(dump_only=True, metadata={"description": "the chair's id", "example": 1})
+    name = Text(80, 1, required=True, metadata={"description": "a name staff know it by",
+                                                "example": "Chair 1"})
+    active = Flag(load_default=True, metadata={
+        "description": "false: no longer offered for new sessions", "example": True})
 
 
 class TreatmentTypeSchema(Schema):
-    id = fields.Integer(dump_only=True)
-    name = Text(120, 1, required=True)
-    duration_minutes = Count(5, 12 * 60, required=True)
-    buffer_minutes = Count(0, 4 * 60, load_default=0)
-    preparation = Text(2000, load_default="")
-    sms_preparation = Text(160, load_default="")
-    active = Flag(load_default=True)
+    id = fields.Integer(dump_only=True, metadata={"description": "the treatment type's id", "example": 1})
+    name = Text(120, 1, required=True, metadata={"description": "what staff call it (never sent to patients)",
+                                                 "example": "IV infusion"})
+    duration_minutes = Count(5, 12 * 60, required=True, metadata={
+        "description": "how long a session lasts, observation included", "example": 120})
+    buffer_minutes = Count(0, 4 * 60, load_default=0, metadata={
+        "description": "how long the chair stays held after a session, to turn it over", "example": 15})
+    preparation = Text(2000, load_default="", metadata={
+        "description": "what the patient must do before a session, sent in the confirmation and "
+                       "day-before emails",
+        "example": "Please have nothing to eat for 4 hours before your session."})
+    sms_preparation = Text(160, load_default="", metadata={
+        "description": "one short line on what to prepare, sent in the booking text and the "
+                       "day-before reminder; names no drug or diagnosis, and the reminder must "
+                       "still fit in one SMS segment",
+        "example": "No food 4h before. Bring a ride home."})
+    active = Flag(load_default=True, metadata={
+        "description": "false: no longer offered for new bookings", "example": True})
