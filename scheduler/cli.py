@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from .models.staff import ROLES
@@ -92,8 +92,10 @@ def sms_in(phone: str, text: str) -> None:
     from . import clock
 
     # Twilio's MessageSid keys each text so a retry acts once; a text typed here is always new.
-    reply = inbound.receive(f"CLI{uuid.uuid4().hex}", phone, text, clock.now())
-    click.echo(reply if reply else "(no reply: the number texted STOP, or nothing is sent back)")
+    twilio_answers = current_app.config["SMS_OPT_OUT_REPLIES"] == "twilio"
+    reply = inbound.receive(f"CLI{uuid.uuid4().hex}", phone, text, clock.now(), twilio_answers)
+    click.echo(reply if reply else "(no reply from the service: the number texted STOP, or Twilio "
+                                   "answers this word itself, see SMS_OPT_OUT_REPLIES)")
 
 
 def init_app(app: Flask) -> None:
