@@ -14,6 +14,7 @@ from typing import Iterable, Mapping, Sequence
 
 from .errors import CourseRuleBroken, NoScheduleFits, NotBookable, SlotTaken
 from .slots import Clinic, Slot, Timeline, Treatment, earliest_slot, first_free_chair, opening_window_for
+from .staffing import NOBODY_NEEDED, Cover
 
 INDUCTION = "induction"
 MAINTENANCE = "maintenance"
@@ -38,6 +39,7 @@ class Calendar:
     treatment: Treatment
     chairs: Mapping[int, Timeline]  # in order of preference
     patient: Timeline  # the local days the patient already has a session on
+    staff: Cover = NOBODY_NEEDED  # the clinicians on shift and what booked sessions use of them
 
 
 def course_shape_problem(rules: CourseRules) -> tuple[str, str] | None:
@@ -100,6 +102,8 @@ def place_session(calendar: Calendar, start: datetime, now: datetime, field: str
             "and must end by closing time", field)
     if calendar.patient.busy_until(start, start + treatment.duration):
         raise SlotTaken("the patient already has a session that day", field)
+    if calendar.staff.busy_until(start, start + treatment.duration):
+        raise SlotTaken("no clinician on shift can cover the whole session", field)
     chair_id = first_free_chair(calendar.chairs, start, start + treatment.hold)
     if chair_id is None:
         raise SlotTaken("no chair is free for the whole session", field)
@@ -191,7 +195,7 @@ def _slot_on_day(calendar: Calendar, day: date, preferred: datetime) -> Slot | N
 
 def _earliest_or_none(calendar: Calendar, not_before: datetime, not_after: datetime) -> Slot | None:
     return earliest_slot(calendar.clinic, calendar.treatment, calendar.chairs, calendar.patient,
-                         not_before, not_after)
+                         not_before, not_after, calendar.staff)
 
 
 def _earliest(calendar: Calendar, not_before: datetime, not_after: datetime) -> Slot:

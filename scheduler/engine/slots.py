@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Iterable, Iterator, Mapping
 
 from .hours import OpeningHours, Window
+from .staffing import NOBODY_NEEDED, Busy
 
 
 @dataclass(frozen=True)
@@ -86,13 +87,14 @@ def first_fit_in_window(
     patient: Timeline,
     not_before: datetime,
     not_after: datetime,
+    staff: Busy = NOBODY_NEEDED,
 ) -> datetime | None:
-    """The earliest start in this window where both the chair and the patient are free."""
+    """The earliest start in this window where the chair, the patient and the staff are free."""
     start = on_grid(window, not_before, clinic.slot_step)
     while start <= not_after and start + treatment.duration <= window.end:
-        blocked = patient.busy_until(start, start + treatment.duration) or chair.busy_until(
-            start, start + treatment.hold
-        )
+        blocked = (patient.busy_until(start, start + treatment.duration)
+                   or staff.busy_until(start, start + treatment.duration)
+                   or chair.busy_until(start, start + treatment.hold))
         if blocked is None:
             return start
         start = on_grid(window, blocked, clinic.slot_step)
@@ -106,8 +108,9 @@ def earliest_slot(
     patient: Timeline,
     not_before: datetime,
     not_after: datetime,
+    staff: Busy = NOBODY_NEEDED,
 ) -> Slot | None:
-    """The earliest session start in [not_before, not_after] on any chair.
+    """The earliest session start in [not_before, not_after] on any chair, with staff to cover it.
 
     Ties go to the chair that comes first in `chairs`, so callers decide the preference.
     """
@@ -116,7 +119,7 @@ def earliest_slot(
             (start, chair_id)
             for chair_id, chair in chairs.items()
             if (start := first_fit_in_window(
-                clinic, treatment, window, chair, patient, not_before, not_after
+                clinic, treatment, window, chair, patient, not_before, not_after, staff
             )) is not None
         )
         best = min(fits, key=lambda fit: fit[0], default=None)
@@ -141,11 +144,12 @@ def free_slots(
     start: datetime,
     end: datetime,
     patient: Timeline = Timeline(),
+    staff: Busy = NOBODY_NEEDED,
 ) -> list[Slot]:
     """Each bookable start in [start, end), once, with the first chair free for it."""
     slots = []
     for at in grid_starts(clinic, treatment, start, end):
-        if patient.busy_until(at, at + treatment.duration):
+        if patient.busy_until(at, at + treatment.duration) or staff.busy_until(at, at + treatment.duration):
             continue
         chair_id = first_free_chair(chairs, at, at + treatment.hold)
         if chair_id is not None:

@@ -3,6 +3,7 @@ from .booking import Appointment, Course
 from .clinic import Chair, Clinic, TreatmentType
 from .patient import Patient
 from .staff import ApiToken, AuditEvent, SignInAttempt, StaffUser
+from .staffing import Clinician, Shift
 
-__all__ = ["Appointment", "ApiToken", "AuditEvent", "Chair", "Clinic", "Course", "Patient",
-           "SignInAttempt", "StaffUser", "TreatmentType"]
+__all__ = ["Appointment", "ApiToken", "AuditEvent", "Chair", "Clinic", "Clinician", "Course", "Patient",
+           "Shift", "SignInAttempt", "StaffUser", "TreatmentType"]

@@ -77,4 +77,7 @@ class TreatmentType(db.Model):
     preparation: Mapped[str] = mapped_column(Text, default="")
     # One short line for texts (fasting, a ride home): no drug or diagnosis, fits one segment.
     sms_preparation: Mapped[str] = mapped_column(String(160), default="", server_default="")
+    # Who must be on shift for each session: [{"role": "prescriber", "patients_per_staff": 6}];
+    # empty: the treatment needs a chair only.
+    staffing: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True)

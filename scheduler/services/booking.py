@@ -21,7 +21,7 @@ from ..engine.slots import Clinic as ClinicRules, Slot, free_slots
 from ..extensions import db
 from ..models import Appointment, Clinic, Course, Patient, TreatmentType
 
-from . import audit
+from . import audit, staffing
 from .calendar import load_calendar
 from .clinic import get_clinic, get_treatment_type, scheduling_rules
 from .errors import Conflict, NotFound
@@ -65,7 +65,7 @@ def availability(treatment_type_id: int, start: datetime, end: datetime,
     treatment = _bookable_treatment(treatment_type_id)
     start = max(start, clock.now())
     calendar = load_calendar(clinic, treatment, None, start, end, chair_id=chair_id)
-    return free_slots(calendar.clinic, calendar.treatment, calendar.chairs, start, end)
+    return free_slots(calendar.clinic, calendar.treatment, calendar.chairs, start, end, staff=calendar.staff)
 
 
 def plan(request: CourseRequest) -> list[Slot]:
@@ -80,6 +80,8 @@ def book_course(request: CourseRequest) -> Course:
     for attempt in range(attempts):
         _lock_patient(request.patient_id)
         clinic, treatment, slots = _plan_or_fit(request)
+        if not _staff_still_cover(clinic, treatment, slots, "starts", last=attempt == attempts - 1):
+            continue
         course = Course(patient_id=request.patient_id, treatment_type_id=request.treatment_type_id,
                         kind=request.kind, status="active", created_at=clock.now(),
                         min_gap_hours=request.min_gap_hours if request.kind == INDUCTION else None)
@@ -117,6 +119,8 @@ def book_appointment(patient_id: int, treatment_type_id: int, start: datetime,
         calendar = load_calendar(clinic, treatment, patient_id, start, start + timedelta(days=1),
                                  chair_id=chair_id)
         slot = place_session(calendar, start, clock.now())
+        if not _staff_still_cover(clinic, treatment, [slot], "start", last=attempt == attempts - 1):
+            continue
         with db.session.no_autoflush:  # the clash must surface at the flush below
             appointment = _new_appointment(patient_id, slot, None, clinic, treatment)
         db.session.add(appointment)
@@ -143,6 +147,7 @@ def reschedule(appointment_id: int, start: datetime, chair_id: int | None = None
                              ignore_appointment_id=appointment.id)
     slot = place_session(calendar, start, now)
     _keep_induction_gap(appointment, calendar.clinic, slot.start)
+    _staff_still_cover(clinic, treatment, [slot], "start", last=True, moving=appointment.id)
     previous = appointment.start_at
     _place(appointment, slot, clinic, treatment)
     appointment.status = new_status
@@ -338,6 +343,20 @@ def _locked_appointment(appointment_id: int) -> Appointment:
     if appointment is None:
         raise NotFound("appointment")
     return appointment
+
+
+def _staff_still_cover(clinic: Clinic, treatment: TreatmentType, slots: list[Slot], field: str,
+                       last: bool, moving: int | None = None) -> bool:
+    """Whether staff still cover the slots, checked under the days' locks (staffing.hold_cover).
+    When a rival took the cover first: False to plan again, or, on the last attempt, SlotTaken."""
+    try:
+        staffing.hold_cover(clinic, treatment, slots, ignore_appointment_id=moving)
+    except staffing.CoverTaken:
+        db.session.rollback()  # lets go of the days' locks before planning again
+        if last:
+            raise SlotTaken("another booking took the last clinician cover for this time first", field)
+        return False
+    return True
 
 
 def _flush_booking(field: str) -> None:

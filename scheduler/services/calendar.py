@@ -1,4 +1,5 @@
-"""Loading what the engine needs from the database: the chairs' holds and the patient's days.
+"""Loading what the engine needs from the database: the chairs' holds, the patient's days, and
+the clinicians on shift with what booked sessions already use of them.
 
 Only the bookings that can touch the asked range are read: the query is bounded on both sides
 of `start_at`, so it is an index range scan whatever the size of the table.
@@ -13,8 +14,9 @@ from sqlalchemy import select
 from ..engine.appointment_status import HOLDING
 from ..engine.courses import Calendar
 from ..engine.slots import Timeline, patient_days
+from ..engine.staffing import Cover, cover_for, needs_of
 from ..extensions import db
-from ..models import Appointment, Chair, Clinic, TreatmentType
+from ..models import Appointment, Chair, Clinic, Clinician, Shift, TreatmentType
 from .clinic import scheduling_rules, treatment_rules
 from .errors import NotFound
 
@@ -37,7 +39,32 @@ def load_calendar(clinic: Clinic, treatment: TreatmentType, patient_id: int | No
                                          ignore_appointment_id)
         patient = patient_days(rules.hours, starts)
     chairs = {cid: Timeline(holds.get(cid, ())) for cid in chair_ids}
-    return Calendar(rules, treatment_rules(treatment), chairs, patient)
+    staff = staff_cover(treatment, start, end, ignore_appointment_id)
+    return Calendar(rules, treatment_rules(treatment), chairs, patient, staff)
+
+
+def staff_cover(treatment: TreatmentType, start: datetime, end: datetime,
+                ignore_appointment_id: int | None = None) -> Cover:
+    """Who can cover `treatment`'s sessions starting in [start, end): the shifts of the roles it
+    needs, less what the sessions booked then (of every treatment type) already use."""
+    needs = needs_of(treatment.staffing or ())
+    if not needs:
+        return cover_for(needs, {}, ())
+    low, high = start - LONGEST_HOLD, end + LONGEST_HOLD
+    shifts = defaultdict(list)
+    for role, shift_start, shift_end in db.session.execute(
+            select(Clinician.role, Shift.start_at, Shift.end_at).join(Shift.clinician)
+            .where(Clinician.active.is_(True), Clinician.role.in_(list(needs)),
+                   Shift.start_at < high, Shift.end_at > low)):
+        shifts[role].append((shift_start, shift_end))
+    query = (select(Appointment.start_at, Appointment.end_at, TreatmentType.staffing)
+             .join(TreatmentType, Appointment.treatment_type_id == TreatmentType.id)
+             .where(Appointment.status.in_(HOLDING), Appointment.start_at >= low - LONGEST_HOLD,
+                    Appointment.start_at < high, Appointment.end_at > low))
+    if ignore_appointment_id is not None:
+        query = query.where(Appointment.id != ignore_appointment_id)
+    sessions = [(s, e, needs_of(staffing)) for s, e, staffing in db.session.execute(query) if staffing]
+    return cover_for(needs, shifts, sessions)
 
 
 def _bookable_chairs(chair_id: int | None, preferred_chair_id: int | None) -> list[int]:

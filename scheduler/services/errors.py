@@ -11,12 +11,14 @@ class NotFound(Exception):
 
 
 class Conflict(Exception):
-    """The request clashes with the current state (409)."""
+    """The request clashes with the current state (409); `details` go in the answer as they are
+    (e.g. the sessions a removed shift would leave without cover)."""
 
-    def __init__(self, message: str, field: str | None = None):
+    def __init__(self, message: str, field: str | None = None, details: dict | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.details = details or {}
 
 
 class Invalid(Exception):

@@ -90,9 +90,16 @@ def test_when_every_desk_saw_the_chair_free_the_database_still_lets_one_booking_
     # deadlock between the rival inserts retries before the winner has committed, and may
     # still see the chair free); were that second look held too, it would wait for nine
     # desks that never come, and break the barrier for everyone.
+    racers = 10
+    one_booking_for_the_last_free_chair(pg_app, racers, before_the_race=lambda: hold_first_checks(
+        monkeypatch, racers))
+
+
+def hold_first_checks(monkeypatch, racers: int) -> None:
+    """From now on, each of the next `racers` requests waits after its first placement check
+    until all of them have made theirs: every desk has seen the place free."""
     from scheduler.services import booking
 
-    racers = 10
     all_checked = threading.Barrier(racers, timeout=20)
     first_checks = iter(range(racers))  # the barrier holds every first check until the last
     checked = booking.place_session
@@ -103,8 +110,7 @@ def test_when_every_desk_saw_the_chair_free_the_database_still_lets_one_booking_
             all_checked.wait()
         return slot
 
-    one_booking_for_the_last_free_chair(pg_app, racers, before_the_race=lambda: monkeypatch.setattr(
-        booking, "place_session", place_session_then_wait))
+    monkeypatch.setattr(booking, "place_session", place_session_then_wait)
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

@@ -119,6 +119,20 @@ class Day:
             return request.id
 
     @cached_property
+    def clinician(self) -> int:
+        response = self.admin.post("/clinicians", json={"name": "Dr. Ana Ortiz", "role": "prescriber"})
+        assert response.status_code == 201, response.json
+        return response.json["id"]
+
+    @cached_property
+    def shift(self) -> int:
+        """Tuesday's 08:00-16:00 shift: nothing booked needs a prescriber, so it may go."""
+        response = self.admin.post(f"/clinicians/{self.clinician}/shifts", json={
+            "start": "2026-06-02T08:00:00-04:00", "end": "2026-06-02T16:00:00-04:00"})
+        assert response.status_code == 201, response.json
+        return response.json["id"]
+
+    @cached_property
     def sign_in_email(self) -> str:
         """A front desk account with a real password."""
         with self.app.app_context():
@@ -173,6 +187,16 @@ ENDPOINTS = [
     ("GET", "/checkins", CLINICAL, None, 200),
     ("GET", "/alerts?status=open", CLINICAL, None, 200),
     ("POST", "/alerts/{alert}/acknowledge", CLINICAL, lambda d: {"note": "called the patient"}, 200),
+    ("GET", "/clinicians", ALL_STAFF, None, 200),
+    ("POST", "/clinicians", (ADMIN,), lambda d: {"name": "Sam Lee", "role": "nurse"}, 201),
+    ("GET", "/clinicians/{clinician}", ALL_STAFF, None, 200),
+    ("PATCH", "/clinicians/{clinician}", (ADMIN,), lambda d: {"name": "Dr. A. Ortiz"}, 200),
+    ("GET", "/clinicians/{clinician}/shifts", ALL_STAFF, None, 200),
+    ("POST", "/clinicians/{clinician}/shifts", (ADMIN,),
+     lambda d: {"start": "2026-06-03T08:00:00-04:00", "end": "2026-06-03T16:00:00-04:00"}, 201),
+    ("POST", "/clinicians/{clinician}/shifts/weekly", (ADMIN,),
+     lambda d: {"first_day": "2026-06-08", "last_day": "2026-06-19", "pattern": {"mon": [["08:00", "16:00"]]}}, 201),
+    ("DELETE", "/shifts/{shift}", (ADMIN,), None, 200),
     ("GET", "/patient-requests", BOOKERS, None, 200),
     ("POST", "/patient-requests/{patient_request}/handle", BOOKERS, None, 200),
 ]

@@ -63,7 +63,8 @@ schema.app = APP_UNDER_TEST
 @pytest.fixture
 def admin_headers(pg_app, clock):
     day = Day(pg_app, clock)
-    for part in ("clinic", "appointment", "checked_in", "late", "course", "newcomer", "alert", "patient_request"):
+    for part in ("clinic", "appointment", "checked_in", "late", "course", "newcomer", "alert", "patient_request",
+                 "shift"):
         getattr(day, part)
     clock.advance(minutes=90)  # 09:30 in New York: the late patient may be marked a no-show
     APP_UNDER_TEST.app = pg_app

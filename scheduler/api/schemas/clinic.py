@@ -3,6 +3,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from ...engine.hours import WEEKDAYS
 from .fields import Clock, Count, Email, Flag, IsoDate, Phone, Text, TimeZoneName
+from .staffing import STAFFING, refuse_repeated_roles
 
 CHANNELS = ("sms", "email")
 MINUTES_IN_30_DAYS = 30 * 24 * 60
@@ -123,5 +124,10 @@ class TreatmentTypeSchema(Schema):
                        "day-before reminder; names no drug or diagnosis, and the reminder must "
                        "still fit in one SMS segment",
         "example": "No food 4h before. Bring a ride home."})
+    staffing = STAFFING
+
+    @validates("staffing")
+    def _one_line_per_role(self, value, **_):
+        refuse_repeated_roles(value)
     active = Flag(load_default=True, metadata={
         "description": "false: no longer offered for new bookings", "example": True})
