@@ -40,7 +40,7 @@ from flask_migrate import upgrade
 from config import TestingConfig
 from scheduler import create_app
 from scheduler.extensions import db
-from scheduler.models import Appointment, Chair, Clinic, Course, Patient, TreatmentType
+from scheduler.models import Appointment, Chair, Clinic, Clinician, Course, Patient, Shift, TreatmentType
 from scheduler.services import booking
 from scheduler.services import calendar as calendar_service
 from scheduler.services.booking import CourseRequest
@@ -72,6 +72,11 @@ OPENING_HOURS = {**{d: [["07:00", "19:00"]] for d in ("mon", "tue", "wed", "thu"
 INDUCTION_SESSIONS = 6
 MAINTENANCE_SESSIONS = 12
 WARMUP = 3
+# The staffing the seeded treatment needs, and who is on the rota for it: role -> (patients one
+# person covers, people). Every one of them is on shift for the whole of every opening day, so
+# the 20 chairs are covered all day (nurses exactly: 10 nurses, two patients each).
+ROTA = {"prescriber": (6, 4), "nurse": (2, 10), "technician": (4, 5), "monitor": (5, 4)}
+STAFFED, UNSTAFFED = 1, 2  # treatment type ids: the seeded one needs staff; its twin names none
 
 
 # ---------------------------------------------------------------------------------------------
@@ -146,6 +151,8 @@ class Seed:
     chairs: list[dict]
     treatment: dict
     patients: list[dict]
+    clinicians: list[dict]
+    shifts: list[dict]
     courses: list[dict]
     appointments: list[dict]
     induction_patients: list[int] = field(default_factory=list)
@@ -161,8 +168,10 @@ def build_seed(rng: random.Random, bench_patients: int) -> Seed:
                   quiet_hours={"start": "21:00", "end": "08:00"}, reminder_rules=[],
                   checkin_rules=[], alert_score_at_or_below=3, escalation_minutes=60)
     chairs = [dict(id=i, name=f"Chair {i}", active=True) for i in range(1, CHAIRS + 1)]
-    treatment = dict(id=1, name="IV infusion", duration_minutes=120, buffer_minutes=15,
-                     preparation="Nothing to eat for 4 hours; arrange a ride home.", active=True)
+    treatment = dict(id=STAFFED, name="IV infusion", duration_minutes=120, buffer_minutes=15,
+                     preparation="Nothing to eat for 4 hours; arrange a ride home.", active=True,
+                     staffing=[{"role": role, "patients_per_staff": per} for role, (per, _) in ROTA.items()])
+    clinicians, shifts = rota()
 
     total_patients = PATIENTS + 2 * bench_patients
     patients = [dict(id=i, first_name=f"First{i}", last_name=f"Last{i:05d}",
@@ -262,7 +271,7 @@ def build_seed(rng: random.Random, bench_patients: int) -> Seed:
     # physical order is only loosely correlated with start_at (as in production).
     appointments.sort(key=lambda a: a["created_at"])
     first_bench = PATIENTS + 1
-    return Seed(clinic, chairs, treatment, patients, courses, appointments,
+    return Seed(clinic, chairs, treatment, patients, clinicians, shifts, courses, appointments,
                 induction_patients=list(range(first_bench, first_bench + bench_patients)),
                 maintenance_patients=list(range(first_bench + bench_patients,
                                                 first_bench + 2 * bench_patients)),
@@ -289,12 +298,31 @@ def _appointment(patient_id, course_id, number, chair_id, start, end, status, cr
                 cancel_reason=reason, created_at=created, updated_at=updated)
 
 
+def rota() -> tuple[list[dict], list[dict]]:
+    """The clinicians of ROTA, each on shift for every opening day of the seeded two years."""
+    people = [(role, n) for role, (_, count) in ROTA.items() for n in range(count)]
+    clinicians = [dict(id=i, name=f"{role} {n}", role=role, active=True) for i, (role, n) in enumerate(people, 1)]
+    shifts = []
+    day = FIRST_DAY
+    while day <= LAST_DAY:
+        if day.weekday() in HOURS:
+            opens, closes = HOURS[day.weekday()]
+            shifts += [dict(clinician_id=c["id"], start_at=local_instant(day, opens),
+                            end_at=local_instant(day, closes)) for c in clinicians]
+        day += timedelta(days=1)
+    return clinicians, shifts
+
+
 def insert_seed(seed: Seed) -> None:
     """Bulk insert (Core executemany) in one transaction, then bring the sequences up."""
     with db.engine.begin() as conn:
         conn.execute(Clinic.__table__.insert(), [seed.clinic])
         conn.execute(Chair.__table__.insert(), seed.chairs)
-        conn.execute(TreatmentType.__table__.insert(), [seed.treatment])
+        conn.execute(TreatmentType.__table__.insert(), [seed.treatment, {
+            **seed.treatment, "id": UNSTAFFED, "name": "IV infusion, no staff named", "staffing": []}])
+        conn.execute(Clinician.__table__.insert(), seed.clinicians)
+        for i in range(0, len(seed.shifts), 5000):
+            conn.execute(Shift.__table__.insert(), seed.shifts[i:i + 5000])
         conn.execute(Patient.__table__.insert(), seed.patients)
         conn.execute(Course.__table__.insert(), seed.courses)
         for i in range(0, len(seed.appointments), 5000):
@@ -389,12 +417,13 @@ class HoldsQueryCatcher:
 
 
 def time_plans(app, kind: str, sessions: int, patients: list[int], repeat: int,
-               profiler: cProfile.Profile | None) -> tuple[list[float], list[float], float, list[dict], tuple]:
+               profiler: cProfile.Profile | None,
+               treatment_id: int = STAFFED) -> tuple[list[float], list[float], float, list[dict], tuple]:
     """plan() for each patient in its own request context; the first WARMUP runs are not kept."""
     seconds, cpu, plans, cold = [], [], [], None
     with HoldsQueryCatcher(db_engine(app)) as catcher:
         for i, patient_id in enumerate(patients[:WARMUP + repeat]):
-            request = CourseRequest(patient_id, 1, kind, sessions,
+            request = CourseRequest(patient_id, treatment_id, kind, sessions,
                                     start_on=TODAY + timedelta(days=i % 5))
             with app.test_request_context():
                 if profiler and i >= WARMUP:
@@ -416,6 +445,19 @@ def time_plans(app, kind: str, sessions: int, patients: list[int], repeat: int,
             if i == 0:
                 caught = catcher.caught[-1]
     return seconds, cpu, cold, plans, caught
+
+
+def time_staffing_against_none(app, seed: Seed, repeat: int) -> dict:
+    """The induction plan with staffing on and off, in alternating blocks of ten, so the machine's
+    load falls on both alike: the ratio is the figure, not the milliseconds."""
+    staffed, unstaffed = [], []
+    for block in range(0, repeat, 10):
+        patients = seed.induction_patients[block:block + 10 + WARMUP]
+        for treatment_id, into in ((STAFFED, staffed), (UNSTAFFED, unstaffed)):
+            into += time_plans(app, "induction", INDUCTION_SESSIONS, patients, min(10, repeat - block), None,
+                               treatment_id)[0]
+    ratio = statistics.median(staffed) / statistics.median(unstaffed)
+    return {"staffed": summary(staffed), "unstaffed": summary(unstaffed), "ratio_of_medians": round(ratio, 2)}
 
 
 def week_from(i: int) -> tuple[datetime, datetime]:
@@ -646,6 +688,12 @@ def run(kind: str, repeat: int, seed_value: int, profile: bool, say) -> dict:
                 say(f"  {'EXPLAIN (ANALYZE, BUFFERS)' if kind == 'postgresql' else 'EXPLAIN QUERY PLAN'}:")
                 for line in plan_lines:
                     say(f"    {line}")
+            result["staffing"] = time_staffing_against_none(app, seed, repeat)
+            st = result["staffing"]
+            say(f"staffing: {len(seed.clinicians)} clinicians in {len(ROTA)} roles, {len(seed.shifts)} shifts;"
+                f" plan induction needing all four roles: median {st['staffed']['median_ms']} ms, the same"
+                f" plan for its twin needing none: median {st['unstaffed']['median_ms']} ms, ratio"
+                f" {st['ratio_of_medians']} (timed alternately, same patients, same run)")
             result["free_week"] = time_free_week(app, repeat)
             for name, label in (("service", "booking.availability(), 7 days"),
                                 ("http", "GET /api/v1/availability, 7 days, in-process client")):
@@ -660,7 +708,7 @@ def run(kind: str, repeat: int, seed_value: int, profile: bool, say) -> dict:
             say(f"load average after timing (1/5/15 min): {result['load_average_after']}")
             if profiler:
                 out = io.StringIO()
-                pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
+                pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(30)
                 result["profile"] = out.getvalue()
                 say("cProfile of the timed plan() runs (both kinds), by cumulative time:")
                 for line in out.getvalue().splitlines():

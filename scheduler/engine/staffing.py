@@ -11,11 +11,12 @@ Pure: the caller passes the shifts and the sessions it loaded, as instants.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
 from itertools import accumulate
+from math import lcm
 from typing import Iterable, Mapping, Protocol, Sequence
 
 from .hours import instant_of, parse_clock
@@ -34,17 +35,31 @@ def needs_of(staffing: Iterable[Mapping]) -> dict[str, Fraction]:
 class RoleCover:
     """The spare people of one role over time: on shift, less the shares in use."""
 
-    def __init__(self, shifts: Iterable[Span], shares_in_use: Iterable[tuple[datetime, datetime, Fraction]]):
-        changes: dict[datetime, Fraction] = defaultdict(Fraction)
+    def __init__(self, shifts: Iterable[Span], shares_in_use: Iterable[tuple[datetime, datetime, Fraction | int]],
+                 people: int = 1):
+        """`people`: what one person on shift counts as, in the shares' unit (1: shares are
+        fractions of a person)."""
+        changes: dict[datetime, Fraction | int] = defaultdict(int)
         for start, end in shifts:
-            changes[start] += 1
-            changes[end] -= 1
+            changes[start] += people
+            changes[end] -= people
         for start, end, share in shares_in_use:
             changes[start] -= share
             changes[end] += share
-        self._at = sorted(changes)
+        moments = sorted(changes)
+        self._set(moments, [changes[moment] for moment in moments])
+
+    @classmethod
+    def from_changes(cls, moments: list[datetime], changes: list) -> RoleCover:
+        """From the changes in spare people at each of `moments` (in time order)."""
+        cover = cls.__new__(cls)
+        cover._set(moments, changes)
+        return cover
+
+    def _set(self, moments: list[datetime], changes: list) -> None:
+        self._at = moments
         # _spare[i]: spare people from _at[i] until _at[i + 1] (before _at[0]: nobody, none used).
-        self._spare = list(accumulate(changes[moment] for moment in self._at))
+        self._spare = list(accumulate(changes))
 
     def blocked_until(self, start: datetime, end: datetime, share: Fraction) -> datetime | None:
         """None when `share` more can be used throughout [start, end); else an instant before
@@ -92,14 +107,36 @@ class Busy(Protocol):
 def cover_for(needs: Needs, shifts_by_role: Mapping[str, Sequence[Span]],
               sessions: Iterable[tuple[datetime, datetime, Needs]]) -> Cover:
     """The cover a treatment type needing `needs` has, given who is on shift and the sessions
-    (each with its own needs) already booked."""
+    (each with its own needs) already booked.
+
+    Sessions of one treatment type share one needs mapping; the arithmetic is done in whole
+    units of 1/lcm(every share's denominator) of a person, so a busy calendar costs integer
+    additions, not thousands of Fractions.
+    """
     if not needs:
         return NOBODY_NEEDED
     sessions = list(sessions)
-    roles = {role: RoleCover(shifts_by_role.get(role, ()),
-                             ((start, end, their[role]) for start, end, their in sessions if role in their))
-             for role in needs}
-    return Cover(needs, roles)
+    distinct = {id(their): their for _, _, their in sessions}
+    distinct[id(needs)] = needs
+    unit = lcm(*(share.denominator for their in distinct.values() for share in their.values()))
+    in_units = {key: [int(their.get(role, 0) * unit) for role in needs] for key, their in distinct.items()}
+    # One pass over the sessions for every role at once: each moment gets a change per role.
+    changes: dict[datetime, list[int]] = {}
+    blank = [0] * len(needs)
+    for i, role in enumerate(needs):
+        for start, end in shifts_by_role.get(role, ()):
+            changes.setdefault(start, blank.copy())[i] += unit
+            changes.setdefault(end, blank.copy())[i] -= unit
+    # Twenty chairs start on the same grid: sessions alike in time and needs are counted once.
+    for (start, end, key), count in Counter((start, end, id(their)) for start, end, their in sessions).items():
+        at_start, at_end = changes.setdefault(start, blank.copy()), changes.setdefault(end, blank.copy())
+        for i, share in enumerate(in_units[key]):
+            at_start[i] -= share * count
+            at_end[i] += share * count
+    moments = sorted(changes)
+    roles = {role: RoleCover.from_changes(moments, [changes[m][i] for m in moments])
+             for i, role in enumerate(needs)}
+    return Cover(dict(zip(needs, in_units[id(needs)])), roles)
 
 
 def weekly_shifts(pattern: Mapping[str, Sequence[Sequence[str]]], first: date, last: date,

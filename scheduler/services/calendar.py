@@ -57,13 +57,18 @@ def staff_cover(treatment: TreatmentType, start: datetime, end: datetime,
             .where(Clinician.active.is_(True), Clinician.role.in_(list(needs)),
                    Shift.start_at < high, Shift.end_at > low)):
         shifts[role].append((shift_start, shift_end))
-    query = (select(Appointment.start_at, Appointment.end_at, TreatmentType.staffing)
-             .join(TreatmentType, Appointment.treatment_type_id == TreatmentType.id)
+    # Each treatment type's needs read once: a month of sessions shares a handful of them.
+    needs_by_type = {type_id: needs_of(staffing) for type_id, staffing in db.session.execute(
+        select(TreatmentType.id, TreatmentType.staffing)) if staffing}
+    query = (select(Appointment.start_at, Appointment.end_at, Appointment.treatment_type_id)
              .where(Appointment.status.in_(HOLDING), Appointment.start_at >= low - LONGEST_HOLD,
-                    Appointment.start_at < high, Appointment.end_at > low))
+                    Appointment.start_at < high, Appointment.end_at > low,
+                    Appointment.treatment_type_id.in_(list(needs_by_type))))
     if ignore_appointment_id is not None:
         query = query.where(Appointment.id != ignore_appointment_id)
-    sessions = [(s, e, needs_of(staffing)) for s, e, staffing in db.session.execute(query) if staffing]
+    # On the session's connection, not through the ORM: thousands of plain rows, no objects.
+    rows = db.session.connection().execute(query).all()
+    sessions = [(s, e, needs_by_type[type_id]) for s, e, type_id in rows]
     return cover_for(needs, shifts, sessions)
 
 
