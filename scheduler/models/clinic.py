@@ -77,4 +77,8 @@ class TreatmentType(db.Model):
     preparation: Mapped[str] = mapped_column(Text, default="")
     # One short line for texts (fasting, a ride home): no drug or diagnosis, fits one segment.
     sms_preparation: Mapped[str] = mapped_column(String(160), default="", server_default="")
+    # The course rules a booking leaves out take these (induction_sessions, min_gap_hours,
+    # max_span_days, maintenance_interval_days): a nasal spray is not spaced like an infusion.
+    # None: the service's general defaults.
+    protocol: Mapped[dict[str, int] | None] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(default=True)
