@@ -75,20 +75,26 @@ def availability(treatment_type_id: int, start: datetime, end: datetime,
     return free_slots(calendar.clinic, calendar.treatment, calendar.chairs, start, end)
 
 
+def usual_rules(treatment: TreatmentType) -> dict[str, int | None]:
+    """The rules a course of this treatment takes where its request is silent: the protocol's,
+    else the general defaults. Sessions only an induction's protocol gives (else None)."""
+    protocol = treatment.protocol or {}
+    rules = {rule: protocol.get(name, GENERAL_DEFAULTS[rule]) for rule, name in PROTOCOL_NAMES.items()}
+    return {"sessions": protocol.get("induction_sessions"), **rules}
+
+
 def in_full(request: CourseRequest) -> CourseRequest:
-    """The request with each rule it left out taken from its treatment type's protocol, else
-    from the general defaults. Only an induction's protocol says how many sessions."""
-    protocol = _bookable_treatment(request.treatment_type_id).protocol or {}
-    left_out = {rule: protocol.get(name, GENERAL_DEFAULTS[rule])
-                for rule, name in PROTOCOL_NAMES.items() if getattr(request, rule) is None}
-    sessions = request.sessions
-    if sessions is None and request.kind == INDUCTION:
-        sessions = protocol.get("induction_sessions")
-    if sessions is None:
+    """The request with each rule it left out taken from its treatment type (usual_rules)."""
+    usual = usual_rules(_bookable_treatment(request.treatment_type_id))
+    if request.kind != INDUCTION:
+        usual["sessions"] = None
+    given = {rule: getattr(request, rule) for rule in usual}
+    rules = {rule: usual[rule] if value is None else value for rule, value in given.items()}
+    if rules["sessions"] is None:
         why = ("the treatment type has no protocol to take it from" if request.kind == INDUCTION
                else "a maintenance course has no usual length")
         raise Invalid({"sessions": f"say how many sessions: {why}"})
-    return replace(request, sessions=sessions, **left_out)
+    return replace(request, **rules)
 
 
 def plan(request: CourseRequest) -> list[Slot]:

@@ -8,8 +8,9 @@ from ...engine.courses import INDUCTION, MAINTENANCE
 from .fields import Count, Id, Instant, Text
 
 MAX_AVAILABILITY_DAYS = 31
-# The bounds of a course's rules, shared with a treatment type's protocol.
-MOST_GAP_HOURS = 14 * 24
+# The bounds of a course's rules, shared with a treatment type's protocol: a protocol's rule is
+# one a course body (and the booking form, which posts the protocol's values) could give too.
+GAP_HOURS = (20, 14 * 24)
 SPAN_DAYS = (1, 60)
 INTERVAL_DAYS = (7, 120)
 # Leaves room for the longest maintenance course (12 x 120 days) before the year 2100.
@@ -58,7 +59,7 @@ class CourseRequestSchema(Schema):
         "description": "first session on or after this clinic-local date; today when left out",
         "example": "2026-03-02"})
     # Each rule left out comes from the treatment type's protocol, else the general default.
-    min_gap_hours = Count(20, MOST_GAP_HOURS, metadata={
+    min_gap_hours = Count(*GAP_HOURS, metadata={
         "description": "induction: the least time between two sessions' starts; left out, the "
                        "treatment type's protocol, else 24", "example": 24})
     max_span_days = Count(*SPAN_DAYS, metadata={

@@ -5,7 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 
 from ...engine.courses import INDUCTION, SESSION_LIMITS, CourseRules, course_shape_problem
 from ...engine.hours import WEEKDAYS
-from .booking import INTERVAL_DAYS, MOST_GAP_HOURS, SPAN_DAYS
+from .booking import GAP_HOURS, INTERVAL_DAYS, SPAN_DAYS
 from .fields import Clock, Count, Email, Flag, IsoDate, Phone, Text, TimeZoneName
 
 CHANNELS = ("sms", "email")
@@ -115,7 +115,7 @@ class ProtocolSchema(Schema):
 
     induction_sessions = Count(*SESSION_LIMITS[INDUCTION], required=True, metadata={
         "description": "how many sessions an induction has", "example": 6})
-    min_gap_hours = Count(1, MOST_GAP_HOURS, required=True, metadata={
+    min_gap_hours = Count(*GAP_HOURS, required=True, metadata={
         "description": "induction: the least time between two sessions' starts", "example": 24})
     max_span_days = Count(*SPAN_DAYS, required=True, metadata={
         "description": "induction: every session within this many days of the first", "example": 21})
