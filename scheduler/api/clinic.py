@@ -76,7 +76,7 @@ class TreatmentTypes(MethodView):
 @blp.route("/treatment-types/<id:type_id>")
 class TreatmentTypeById(MethodView):
     @roles(*ADMIN)
-    @blp.arguments(TreatmentTypeChangesSchema)
+    @blp.arguments(TreatmentTypeChangesSchema, required=False)  # every field may be left out
     @blp.response(200, TreatmentTypeSchema)
     @blp.error_response(404, "no treatment type has this id")
     @blp.error_response(409, "another treatment type has this name")
