@@ -21,6 +21,13 @@ PREPARATION = (
     "bring a list of your current medicines."
 )
 SMS_PREPARATION = "No food 4h or drink 2h before. Bring a ride home."
+# Six infusions over three weeks, at least a day apart, then one every four weeks.
+INFUSION_PROTOCOL = {"induction_sessions": 6, "min_gap_hours": 24, "max_span_days": 21,
+                     "maintenance_interval_days": 28}
+# The nasal spray's induction is twice a week for four weeks (eight doses), more than the 3 to 6
+# sessions an induction may have here: six, twice a week, then weekly.
+NASAL_SPRAY_PROTOCOL = {"induction_sessions": 6, "min_gap_hours": 72, "max_span_days": 28,
+                        "maintenance_interval_days": 7}
 ACCOUNTS = (("admin@demo.clinic", "admin"), ("frontdesk@demo.clinic", "front_desk"),
             ("monitoring@demo.clinic", "monitoring"))
 PATIENTS = (
@@ -50,19 +57,20 @@ def _seed_clinic() -> None:
         clinic.create_chair(name)
     infusion = clinic.create_treatment_type(
         name="IV infusion", duration_minutes=120, buffer_minutes=15, preparation=PREPARATION,
-        sms_preparation=SMS_PREPARATION)
+        sms_preparation=SMS_PREPARATION, protocol=INFUSION_PROTOCOL)
     nasal = clinic.create_treatment_type(
         name="Nasal spray with observation", duration_minutes=120, buffer_minutes=10,
-        preparation=PREPARATION, sms_preparation=SMS_PREPARATION)
+        preparation=PREPARATION, sms_preparation=SMS_PREPARATION, protocol=NASAL_SPRAY_PROTOCOL)
     people = [patients.create_patient({
         "first_name": first, "last_name": last, "phone": phone, "email": email,
         "sms_opt_in": phone is not None, "email_opt_in": email is not None})
         for first, last, phone, email in PATIENTS]
     today = clinic.scheduling_rules(clinic.get_clinic()).hours.local_date(clock.now())
-    booking.book_course(CourseRequest(people[0].id, infusion.id, "induction", 6,
+    # The inductions leave their rules to the treatment types' protocols, as the desk may.
+    booking.book_course(CourseRequest(people[0].id, infusion.id, "induction",
                                       start_on=today + timedelta(days=1)))
-    booking.book_course(CourseRequest(people[1].id, nasal.id, "induction", 6,
-                                      start_on=today + timedelta(days=2), min_gap_hours=48))
+    booking.book_course(CourseRequest(people[1].id, nasal.id, "induction",
+                                      start_on=today + timedelta(days=2)))
     booking.book_course(CourseRequest(people[2].id, infusion.id, "maintenance", 3,
                                       start_on=today + timedelta(days=3)))
 

@@ -5,7 +5,7 @@ from flask_smorest import abort
 from ..services import clinic as clinic_service
 from .blueprint import Blueprint
 from .access import ALL_STAFF, roles
-from .schemas.clinic import ChairSchema, ClinicSchema, TreatmentTypeSchema
+from .schemas.clinic import ChairSchema, ClinicSchema, TreatmentTypeChangesSchema, TreatmentTypeSchema
 
 ADMIN = ("admin",)
 blp = Blueprint("clinic", __name__, url_prefix="/api/v1", description="The clinic's set-up")
@@ -71,3 +71,19 @@ class TreatmentTypes(MethodView):
     def post(self, fields):
         """Add a treatment type: how long a session takes and how long the chair needs after"""
         return clinic_service.create_treatment_type(**fields)
+
+
+@blp.route("/treatment-types/<id:type_id>")
+class TreatmentTypeById(MethodView):
+    @roles(*ADMIN)
+    @blp.arguments(TreatmentTypeChangesSchema, required=False)  # every field may be left out
+    @blp.response(200, TreatmentTypeSchema)
+    @blp.error_response(404, "no treatment type has this id")
+    @blp.error_response(409, "another treatment type has this name")
+    def patch(self, changes, type_id):
+        """Change a treatment type; only the fields given change
+
+        A `protocol` given replaces the old one whole (null: the general defaults). Sessions
+        already booked keep their times and rules; changes apply to bookings made from now on.
+        """
+        return clinic_service.update_treatment_type(type_id, **changes)

@@ -80,4 +80,8 @@ class TreatmentType(db.Model):
     # Who must be on shift for each session: [{"role": "prescriber", "patients_per_staff": 6}];
     # empty: the treatment needs a chair only.
     staffing: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # The course rules a booking leaves out take these (induction_sessions, min_gap_hours,
+    # max_span_days, maintenance_interval_days): a nasal spray is not spaced like an infusion.
+    # None: the service's general defaults.
+    protocol: Mapped[dict[str, int] | None] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(default=True)

@@ -6,7 +6,7 @@ last word: an overlapping hold or a second session for the patient that day fail
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
@@ -24,7 +24,7 @@ from ..models import Appointment, Clinic, Course, Patient, TreatmentType
 from . import audit, staffing
 from .calendar import load_calendar
 from .clinic import get_clinic, get_treatment_type, scheduling_rules
-from .errors import Conflict, NotFound
+from .errors import Conflict, Invalid, NotFound
 from .patients import get_patient
 
 # How the database names the two refusals, in PostgreSQL's and SQLite's words.
@@ -39,18 +39,25 @@ PLAN_ATTEMPTS = 3
 # the calendar (plus the course's length), and the whole PLAN_SEARCH_DAYS only when nothing
 # fits in it: the bookings it reads, and so its time, drop about threefold.
 FIRST_LOOK = timedelta(days=14)
+# A course's rules that its request may leave out: the treatment type's protocol names each so,
+# and without a protocol these general defaults hold (as they did before protocols).
+PROTOCOL_NAMES = {"min_gap_hours": "min_gap_hours", "max_span_days": "max_span_days",
+                  "interval_days": "maintenance_interval_days"}
+GENERAL_DEFAULTS = {"min_gap_hours": 24, "max_span_days": 21, "interval_days": 28}
 
 
 @dataclass(frozen=True)
 class CourseRequest:
+    """A course as asked for; a rule left as None is taken from the treatment type (in_full)."""
+
     patient_id: int
     treatment_type_id: int
     kind: str
-    sessions: int
+    sessions: int | None = None
     start_on: date | None = None
-    min_gap_hours: int = 24
-    max_span_days: int = 21
-    interval_days: int = 28
+    min_gap_hours: int | None = None
+    max_span_days: int | None = None
+    interval_days: int | None = None
     starts: tuple[datetime, ...] | None = None
 
     @property
@@ -68,14 +75,37 @@ def availability(treatment_type_id: int, start: datetime, end: datetime,
     return free_slots(calendar.clinic, calendar.treatment, calendar.chairs, start, end, staff=calendar.staff)
 
 
+def usual_rules(treatment: TreatmentType) -> dict[str, int | None]:
+    """The rules a course of this treatment takes where its request is silent: the protocol's,
+    else the general defaults. Sessions only an induction's protocol gives (else None)."""
+    protocol = treatment.protocol or {}
+    rules = {rule: protocol.get(name, GENERAL_DEFAULTS[rule]) for rule, name in PROTOCOL_NAMES.items()}
+    return {"sessions": protocol.get("induction_sessions"), **rules}
+
+
+def in_full(request: CourseRequest) -> CourseRequest:
+    """The request with each rule it left out taken from its treatment type (usual_rules)."""
+    usual = usual_rules(_bookable_treatment(request.treatment_type_id))
+    if request.kind != INDUCTION:
+        usual["sessions"] = None
+    given = {rule: getattr(request, rule) for rule in usual}
+    rules = {rule: usual[rule] if value is None else value for rule, value in given.items()}
+    if rules["sessions"] is None:
+        why = ("the treatment type has no protocol to take it from" if request.kind == INDUCTION
+               else "a maintenance course has no usual length")
+        raise Invalid({"sessions": f"say how many sessions: {why}"})
+    return replace(request, **rules)
+
+
 def plan(request: CourseRequest) -> list[Slot]:
     """The sessions a course would get, without booking anything."""
-    _, _, slots = _plan_or_fit(request)
+    _, _, slots = _plan_or_fit(in_full(request))
     db.session.rollback()  # nothing was written; end the read transaction
     return slots
 
 
 def book_course(request: CourseRequest) -> Course:
+    request = in_full(request)
     attempts = 1 if request.starts else PLAN_ATTEMPTS
     for attempt in range(attempts):
         _lock_patient(request.patient_id)

@@ -72,6 +72,7 @@ def free_slots_around(treatment_type_id: int, day: date, reach: int = DAYS_AROUN
 def plan_course(request: CourseRequest, preferred: time | None = None) -> list[Slot]:
     """The planner's schedule, with each session moved to the preferred time of day on its own
     day where a chair is free then and the course's rules still hold. Books nothing."""
+    request = booking.in_full(request)  # the rules the moved times must still keep
     planned = booking.plan(request)
     if preferred is None:
         return planned

@@ -167,12 +167,14 @@ def _chair_name(text: str, field: str) -> tuple[str, dict[str, str]]:
 # --- Treatment types ------------------------------------------------------------------------
 
 TREATMENT_FIELDS = ("name", "duration_minutes", "buffer_minutes", "preparation", "sms_preparation")
+PROTOCOL_RULES = ("induction_sessions", "min_gap_hours", "max_span_days", "maintenance_interval_days")
 
 
 def _treatment_types_page(editing=None, problems=None, entered=None, status=200):
     types = clinic_service.list_treatment_types()
     if entered is None and editing is not None:
         entered = {name: getattr(editing, name) for name in TREATMENT_FIELDS}
+        entered |= {f"protocol.{rule}": value for rule, value in (editing.protocol or {}).items()}
     return render_template("web/admin/treatment_types.html", title="Treatment types",
                            types=types, editing=editing, problems=problems or {},
                            entered=entered or {"buffer_minutes": 0}), status
@@ -200,14 +202,16 @@ def treatment_types():
 
 
 def _save_treatment_type(treatment):
-    entered = {name: request.form.get(name, "") for name in TREATMENT_FIELDS}
+    entered = {name: request.form.get(name, "")
+               for name in (*TREATMENT_FIELDS, *(f"protocol.{rule}" for rule in PROTOCOL_RULES))}
     problems: dict[str, str] = {}
     raw = {name: number for name in ("duration_minutes", "buffer_minutes")
            if (number := admin_forms.whole_number(entered, name, problems, "minutes")) is not None}
     raw.update({name: entered[name] for name in ("name", "preparation", "sms_preparation")
                 if entered[name].strip()})
+    raw["protocol"] = _posted_protocol(entered, problems)
     try:
-        fields_ = TreatmentTypeSchema(only=TREATMENT_FIELDS).load(raw)
+        fields_ = TreatmentTypeSchema(only=(*TREATMENT_FIELDS, "protocol")).load(raw)
     except ValidationError as invalid:
         problems = {**_schema_problems(invalid), **problems}
     if problems:
@@ -220,6 +224,15 @@ def _save_treatment_type(treatment):
     except REFUSALS as refused:
         return _treatment_types_page(treatment, refusal(refused), entered, status_of(refused))
     return _after_change("admin.treatment_types", f"{saved.name} saved.")
+
+
+def _posted_protocol(entered: dict[str, str], problems: dict[str, str]) -> dict[str, int] | None:
+    """The protocol's rules as posted; None when all are blank (the general defaults). One
+    left blank among others is left out, so the schema names it as missing."""
+    if not any(entered[f"protocol.{rule}"].strip() for rule in PROTOCOL_RULES):
+        return None
+    return {rule: number for rule in PROTOCOL_RULES if entered[f"protocol.{rule}"].strip()
+            and (number := admin_forms.whole_number(entered, f"protocol.{rule}", problems)) is not None}
 
 
 # --- Staff accounts -------------------------------------------------------------------------

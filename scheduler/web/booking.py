@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from .. import clock
 from ..api.access import ALL_STAFF, BOOKERS
 from ..api.schemas.booking import CancelSchema, CourseCancelSchema, CourseRequestSchema, RescheduleSchema
-from ..api.schemas.fields import EARLIEST, LATEST, Clock, Count, Id
+from ..api.schemas.fields import EARLIEST, LATEST, Clock, Id
 from ..engine.appointment_status import TRANSITIONS
 from ..engine.hours import parse_clock
 from ..services import booking, booking_views
@@ -38,8 +38,13 @@ class CourseForm(CourseRequestSchema):
 
     patient_id = Id(required=True, error_messages={"required": "choose a patient"})
     treatment_type_id = Id(required=True, error_messages={"required": "choose a treatment"})
-    sessions = Count(1, 12, required=True, error_messages={"required": "say how many sessions"})
     preferred_time = Clock(load_default=None)
+
+
+# The course's rules on the form, filled in from the chosen treatment's protocol.
+RULES = ("sessions", "min_gap_hours", "max_span_days", "interval_days")
+# What the patient search (a GET form of its own) carries over of the course form.
+CARRIED = ("treatment_type_id", "kind", *RULES, "rules_from")
 
 
 # --- booking a course ------------------------------------------------------------------------
@@ -49,7 +54,7 @@ class CourseForm(CourseRequestSchema):
 def new_course():
     if request.method == "GET":
         return _course_form(_prefilled(request.args))
-    entered = request.form
+    entered = _with_usual_rules(request.form)
     action = entered.get("action") if entered.get("action") in (CHECK, BOOK) else PLAN
     if action == PLAN:  # a new plan: the times chosen from an earlier one no longer count
         values, problems = forms.read(CourseForm(), _without(entered, "starts"))
@@ -78,14 +83,41 @@ def new_course():
     return redirect(url_for(".course", course_id=course.id), 303)
 
 
-def _prefilled(args: Mapping[str, str]) -> dict[str, str]:
+def _prefilled(args: Mapping[str, str]) -> MultiDict:
     """The form as a link may start it (?patient_id=&kind=&sessions=), the first date today."""
-    values = {name: args[name] for name in ("patient_id", "kind", "sessions", "q") if args.get(name)}
+    values = {name: args[name] for name in ("patient_id", "q", *CARRIED) if args.get(name)}
     values["start_on"] = clock.now().astimezone(clinic_zone()).date().isoformat()
     treatments = booking_views.active_treatment_types()
     if len(treatments) == 1:
         values["treatment_type_id"] = str(treatments[0].id)
-    return values
+    return _with_usual_rules(MultiDict(values))
+
+
+def _with_usual_rules(entered: MultiDict) -> MultiDict:
+    """The form with its rules filled in from the chosen treatment's protocol: the blank ones,
+    or all of them when they were filled in for another treatment or kind (`rules_from`, which
+    the page's script keeps up to date too). Rules left from another treatment would otherwise
+    win over this one's protocol: a nasal spray planned with an infusion's daily gap."""
+    kind = entered.get("kind") or KINDS[0][0]
+    treatment_id = _whole_number(entered.get("treatment_type_id"))
+    usual = _usual_rules().get(treatment_id)
+    chosen = f"{treatment_id}/{kind}"
+    if usual is None or entered.get("rules_from") == chosen:
+        return entered
+    for_another = bool(entered.get("rules_from"))
+    filled = entered.copy()
+    for rule in RULES:
+        value = usual[rule] if rule != "sessions" or kind == "induction" else None
+        if for_another or not entered.get(rule, "").strip():
+            filled[rule] = "" if value is None else str(value)
+    filled["rules_from"] = chosen
+    return filled
+
+
+def _usual_rules() -> dict[int, dict[str, int | None]]:
+    """Each bookable treatment's rules, by its id: what the form fills in when it is chosen."""
+    return {treatment.id: booking.usual_rules(treatment)
+            for treatment in booking_views.active_treatment_types()}
 
 
 def _course_form(entered: Mapping[str, str], problems: dict[str, str] | None = None,
@@ -110,7 +142,8 @@ def _course_form(entered: Mapping[str, str], problems: dict[str, str] | None = N
         patient_options=[(p.id, f"{p.last_name}, {p.first_name} · {p.phone or 'no phone'}") for p in choices],
         treatment_options=[(t.id, f"{t.name} ({t.duration_minutes} min)")
                            for t in booking_views.active_treatment_types()],
-        kinds=KINDS, rows=rows, chairs=booking_views.chair_names())
+        kinds=KINDS, rows=rows, chairs=booking_views.chair_names(), usual_rules=_usual_rules(),
+        carried=CARRIED)
 
 
 def _slot_options(treatment_id: int | None, chosen: datetime | str):

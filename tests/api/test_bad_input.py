@@ -295,10 +295,11 @@ MISSING = [
     refused_case("POST", "/treatment-types", {}, 422, ["name", "duration_minutes"], "a blank treatment type"),
     refused_case("POST", "/appointments", {}, 422, ["patient_id", "treatment_type_id", "start"],
                  "a blank appointment"),
-    refused_case("POST", "/courses", {}, 422, ["patient_id", "treatment_type_id", "kind", "sessions"],
+    # sessions may be left out: an induction takes it from the treatment type's protocol.
+    refused_case("POST", "/courses", {}, 422, ["patient_id", "treatment_type_id", "kind"],
                  "a blank course"),
     refused_case("POST", "/courses/plan", {"patient_id": "{newcomer}"}, 422,
-                 ["treatment_type_id", "kind", "sessions"], "a plan with only the patient"),
+                 ["treatment_type_id", "kind"], "a plan with only the patient"),
     refused_case("POST", "/appointments/{appointment}/reschedule", {}, 422, ["start"], "a move without a time"),
     refused_case("POST", "/appointments/{appointment}/reschedule", {"chair_id": "{chair}"}, 422, ["start"],
                  "a move with only a chair"),

@@ -38,7 +38,7 @@ def test_front_desk_books_a_course_and_sees_it_on_the_schedule(page, live_app, s
     page.get_by_label("Patient (required)").select_option(str(patient_id))
     page.get_by_label("Treatment (required)").select_option(str(ids.treatment))
     page.get_by_label("Course (required)").select_option("induction")
-    page.get_by_label("Number of sessions (required)").fill("3")
+    page.get_by_label("Number of sessions").fill("3")
     page.get_by_label("First date").fill("2026-06-02")
     page.get_by_role("button", name="Show proposed schedule").click()
     expect(page.get_by_role("heading", name="Proposed schedule")).to_be_visible()
@@ -67,6 +67,40 @@ def test_front_desk_books_a_course_and_sees_it_on_the_schedule(page, live_app, s
     page.get_by_role("link", name="Week view").click()
     expect(page.locator("table.schedule")).to_contain_text("Ada Lovelace")
     shoot("front-desk-schedule-week")
+
+
+def test_choosing_a_twice_weekly_treatment_fills_in_its_rules_and_plans_it_twice_a_week(
+        page, live_app, shoot):
+    admin, ids, patient_id = _clinic_with_patient(live_app, first_name="Grace", last_name="Hopper")
+    nasal = admin.post("/treatment-types", json={
+        "name": "Nasal spray", "duration_minutes": 120, "protocol": {
+            "induction_sessions": 6, "min_gap_hours": 72, "max_span_days": 28,
+            "maintenance_interval_days": 7}}).json["id"]
+    sign_in(page, live_app, "front_desk")
+    page.goto("/courses/new")
+    page.get_by_label("Patient (required)").select_option(str(patient_id))
+    page.get_by_label("Treatment (required)").select_option(str(nasal))
+    expect(page.get_by_label("Number of sessions")).to_have_value("6")
+    expect(page.get_by_label("Minimum gap (hours)")).to_have_value("72")
+    expect(page.get_by_label("Maximum span (days)")).to_have_value("28")
+    expect(page.get_by_label("Interval (days)")).to_be_hidden()  # an induction's rules only
+    page.get_by_label("First date").fill("2026-06-02")
+    page.get_by_role("button", name="Show proposed schedule").click()
+    expect(page.get_by_role("heading", name="Proposed schedule")).to_be_visible()
+    shoot("front-desk-course-twice-a-week")
+    proposed = [datetime.fromisoformat(page.get_by_label(f"Session {n}").input_value())
+                for n in range(1, 7)]
+    assert all((later - earlier).total_seconds() >= 72 * 3600
+               for earlier, later in zip(proposed, proposed[1:])), proposed
+
+    # Another treatment brings its own rules; a maintenance course shows its interval.
+    page.get_by_label("Treatment (required)").select_option(str(ids.treatment))
+    expect(page.get_by_label("Minimum gap (hours)")).to_have_value("24")
+    page.get_by_label("Treatment (required)").select_option(str(nasal))
+    page.get_by_label("Course (required)").select_option("maintenance")
+    expect(page.get_by_label("Interval (days)")).to_have_value("7")
+    expect(page.get_by_label("Number of sessions")).to_have_value("")
+    expect(page.get_by_label("Minimum gap (hours)")).to_be_hidden()
 
 
 def test_front_desk_cancels_one_session_and_reschedules_another(page, live_app, shoot):

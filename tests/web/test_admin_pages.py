@@ -1,6 +1,7 @@
 """The admin's pages: setting the clinic up, its chairs, treatment types and staff accounts."""
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -299,6 +300,45 @@ def test_bad_treatment_type_input_is_named_and_changes_nothing(app):
                                                      "buffer_minutes": "0"})
     assert nameless.status_code == 422 and "Required." in text_of(nameless)
     assert api_as(app, "admin").get("/treatment-types").json == before
+
+
+TWICE_A_WEEK = {"protocol.induction_sessions": "6", "protocol.min_gap_hours": "72",
+                "protocol.max_span_days": "28", "protocol.maintenance_interval_days": "7"}
+
+
+def test_admin_sets_a_treatment_types_protocol_and_clears_it(app):
+    clinic = set_up_clinic(api_as(app, "admin"))
+    admin = pages_as(app, "admin")
+    form = form_on(admin.get(f"/admin/treatment-types?edit={clinic.treatment}"), "/admin/treatment-types")
+    assert all(form[name] == "" for name in TWICE_A_WEEK)  # none yet
+    assert admin.post("/admin/treatment-types", {**form, **TWICE_A_WEEK}).status_code == 303
+    assert api_as(app, "admin").get("/treatment-types").json[0]["protocol"] == {
+        "induction_sessions": 6, "min_gap_hours": 72, "max_span_days": 28, "maintenance_interval_days": 7}
+    listed = text_of(admin.get("/admin/treatment-types"))
+    assert "Induction 6 sessions, 72 h apart, within 28 days; maintenance every 7 days" in listed
+    form = form_on(admin.get(f"/admin/treatment-types?edit={clinic.treatment}"), "/admin/treatment-types")
+    assert {name: form[name] for name in TWICE_A_WEEK} == TWICE_A_WEEK
+    cleared = {**form, **{name: "" for name in TWICE_A_WEEK}}
+    assert admin.post("/admin/treatment-types", cleared).status_code == 303
+    assert api_as(app, "admin").get("/treatment-types").json[0]["protocol"] is None
+
+
+@pytest.mark.parametrize(("changes", "field", "message"), [
+    ({"protocol.max_span_days": "14"}, "protocol.max_span_days", "cannot all start within 14 days"),
+    ({"protocol.maintenance_interval_days": ""}, "protocol.maintenance_interval_days", "Required."),
+    ({"protocol.induction_sessions": "six"}, "protocol.induction_sessions", "Must be a whole number."),
+    ({"protocol.induction_sessions": "8"}, "protocol.induction_sessions", "less than or equal to 6"),
+], ids=["an impossible span", "a rule left blank", "sessions in words", "eight sessions"])
+def test_a_bad_protocol_is_named_on_the_page_and_changes_nothing(app, changes, field, message):
+    clinic = set_up_clinic(api_as(app, "admin"))
+    admin = pages_as(app, "admin")
+    form = form_on(admin.get(f"/admin/treatment-types?edit={clinic.treatment}"), "/admin/treatment-types")
+    bad = admin.post("/admin/treatment-types", {**form, **TWICE_A_WEEK, **changes})
+    assert bad.status_code == 422
+    html = bad.get_data(as_text=True)
+    error = re.search(rf'<p class="error" id="e-{field.replace(".", "-")}">([^<]*)</p>', html)
+    assert error and message in error.group(1), html
+    assert api_as(app, "admin").get("/treatment-types").json[0]["protocol"] is None
 
 
 # --- Staff accounts -------------------------------------------------------------------------

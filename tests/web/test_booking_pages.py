@@ -231,6 +231,71 @@ def test_a_second_induction_beside_a_running_one_is_a_conflict(app):
     assert len(appointments_of(desk)) == 3
 
 
+# --- the course's rules, from the treatment's protocol -----------------------------------------
+
+TWICE_A_WEEK = {"induction_sessions": 4, "min_gap_hours": 72, "max_span_days": 28,
+                "maintenance_interval_days": 7}
+
+
+def nasal_spray_clinic(app) -> Desk:
+    """The desk of a clinic whose one treatment is given twice a week, four times."""
+    desk = open_clinic(app)
+    changed = api_as(app, "admin").patch(f"/treatment-types/{desk.treatment}",
+                                         json={"protocol": TWICE_A_WEEK})
+    assert changed.status_code == 200, changed.json
+    return desk
+
+
+def value_of(response, name: str) -> str:
+    return re.search(rf'name="{name}" type="number" value="([^"]*)"',
+                     response.get_data(as_text=True)).group(1)
+
+
+def rules_shown(response) -> dict[str, str]:
+    return {name: value_of(response, name)
+            for name in ("sessions", "min_gap_hours", "max_span_days", "interval_days")}
+
+
+def test_the_form_shows_the_rules_of_the_treatments_protocol(app):
+    desk = nasal_spray_clinic(app)
+    page = desk.pages.get(f"/courses/new?patient_id={desk.patient}")  # its only treatment
+    assert rules_shown(page) == {"sessions": "4", "min_gap_hours": "72", "max_span_days": "28",
+                                 "interval_days": "7"}
+    assert "The course's rules" in text_of(page)
+    maintenance = desk.pages.get(f"/courses/new?patient_id={desk.patient}&kind=maintenance")
+    assert value_of(maintenance, "sessions") == ""  # a maintenance course has no usual length
+
+
+def test_a_twice_weekly_treatment_is_planned_twice_a_week_not_on_consecutive_days(app):
+    desk = nasal_spray_clinic(app)
+    blank_rules = course_form(desk, sessions="")
+    planned = desk.pages.post("/courses/new", blank_rules)
+    assert planned.status_code == 200, text_of(planned)
+    assert chosen_starts(planned) == [clinic_time(day, "09:00") for day in
+                                      (MONDAY, "2026-06-04", "2026-06-08", "2026-06-11")]
+    assert rules_shown(planned)["min_gap_hours"] == "72"
+    booked = desk.pages.post("/courses/new", {**blank_rules, "action": "book",
+                                              "rules_from": f"{desk.treatment}/induction",
+                                              "starts": chosen_starts(planned)})
+    assert booked.status_code == 303
+    assert len(appointments_of(desk)) == 4
+
+
+def test_rules_filled_in_for_another_treatment_give_way_to_this_ones_protocol(app):
+    desk = nasal_spray_clinic(app)
+    daily = course_form(desk, sessions="3", min_gap_hours="24", rules_from="999/induction")
+    planned = desk.pages.post("/courses/new", daily)
+    assert rules_shown(planned)["min_gap_hours"] == "72"
+    assert chosen_starts(planned)[:2] == [clinic_time(MONDAY, "09:00"), clinic_time("2026-06-04", "09:00")]
+
+
+def test_rules_the_desk_changes_for_this_treatment_win_over_its_protocol(app):
+    desk = nasal_spray_clinic(app)
+    daily = course_form(desk, sessions="3", min_gap_hours="24", rules_from=f"{desk.treatment}/induction")
+    planned = desk.pages.post("/courses/new", daily)
+    assert chosen_starts(planned) == [clinic_time(day, "09:00") for day in (MONDAY, TUESDAY, WEDNESDAY)]
+
+
 # --- a course --------------------------------------------------------------------------------
 
 def book_course(desk: Desk) -> int:

@@ -8,6 +8,11 @@ from ...engine.courses import INDUCTION, MAINTENANCE
 from .fields import Count, Id, Instant, Text
 
 MAX_AVAILABILITY_DAYS = 31
+# The bounds of a course's rules, shared with a treatment type's protocol: a protocol's rule is
+# one a course body (and the booking form, which posts the protocol's values) could give too.
+GAP_HOURS = (20, 14 * 24)
+SPAN_DAYS = (1, 60)
+INTERVAL_DAYS = (7, 120)
 # Leaves room for the longest maintenance course (12 x 120 days) before the year 2100.
 LAST_START_ON = date(2094, 12, 31)
 
@@ -47,16 +52,22 @@ class CourseRequestSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf((INDUCTION, MAINTENANCE)), metadata={
         "description": "induction (3 to 6 sessions close together) or maintenance (1 to 12, "
                        "interval_days apart)", "example": "induction"})
-    sessions = Count(1, 12, required=True, metadata={"description": "how many sessions", "example": 6})
+    sessions = Count(1, 12, metadata={
+        "description": "how many sessions; left out, an induction takes its treatment type's "
+                       "protocol (a maintenance course must say)", "example": 6})
     start_on = fields.Date(validate=validate.Range(date(2000, 1, 1), LAST_START_ON), metadata={
         "description": "first session on or after this clinic-local date; today when left out",
         "example": "2026-03-02"})
-    min_gap_hours = Count(20, 14 * 24, load_default=24, metadata={
-        "description": "induction: the least time between two sessions' starts", "example": 24})
-    max_span_days = Count(1, 60, load_default=21, metadata={
-        "description": "induction: every session within this many days of the first", "example": 21})
-    interval_days = Count(7, 120, load_default=28, metadata={
-        "description": "maintenance: the days between sessions", "example": 28})
+    # Each rule left out comes from the treatment type's protocol, else the general default.
+    min_gap_hours = Count(*GAP_HOURS, metadata={
+        "description": "induction: the least time between two sessions' starts; left out, the "
+                       "treatment type's protocol, else 24", "example": 24})
+    max_span_days = Count(*SPAN_DAYS, metadata={
+        "description": "induction: every session within this many days of the first; left out, "
+                       "the treatment type's protocol, else 21", "example": 21})
+    interval_days = Count(*INTERVAL_DAYS, metadata={
+        "description": "maintenance: the days between sessions; left out, the treatment type's "
+                       "protocol, else 28", "example": 28})
     starts = fields.List(Instant(), validate=validate.Length(1, 12), metadata={
         "description": "book exactly these start times (they must still keep the rules); left "
                        "out, the service picks the earliest schedule that fits",

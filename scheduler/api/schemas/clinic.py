@@ -1,7 +1,11 @@
 """Schemas for the clinic's set-up: settings, chairs, treatment types."""
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from datetime import timedelta
 
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+
+from ...engine.courses import INDUCTION, SESSION_LIMITS, CourseRules, course_shape_problem
 from ...engine.hours import WEEKDAYS
+from .booking import GAP_HOURS, INTERVAL_DAYS, SPAN_DAYS
 from .fields import Clock, Count, Email, Flag, IsoDate, Phone, Text, TimeZoneName
 from .staffing import STAFFING, refuse_repeated_roles
 
@@ -107,6 +111,30 @@ class ChairSchema(Schema):
         "description": "false: no longer offered for new sessions", "example": True})
 
 
+class ProtocolSchema(Schema):
+    """The course rules a booking of this treatment leaves out; all four are given together."""
+
+    induction_sessions = Count(*SESSION_LIMITS[INDUCTION], required=True, metadata={
+        "description": "how many sessions an induction has", "example": 6})
+    min_gap_hours = Count(*GAP_HOURS, required=True, metadata={
+        "description": "induction: the least time between two sessions' starts", "example": 24})
+    max_span_days = Count(*SPAN_DAYS, required=True, metadata={
+        "description": "induction: every session within this many days of the first", "example": 21})
+    maintenance_interval_days = Count(*INTERVAL_DAYS, required=True, metadata={
+        "description": "maintenance: the days between sessions", "example": 28})
+
+    @validates_schema
+    def _induction_fits_its_span(self, data, **_):
+        if not {"induction_sessions", "min_gap_hours", "max_span_days"} <= data.keys():
+            return  # a missing rule is already refused on its own
+        problem = course_shape_problem(CourseRules(
+            INDUCTION, data["induction_sessions"], timedelta(hours=data["min_gap_hours"]),
+            timedelta(days=data["max_span_days"])))
+        if problem:
+            field, why = problem
+            raise ValidationError(why, "induction_sessions" if field == "sessions" else field)
+
+
 class TreatmentTypeSchema(Schema):
     id = fields.Integer(dump_only=True, metadata={"description": "the treatment type's id", "example": 1})
     name = Text(120, 1, required=True, metadata={"description": "what staff call it (never sent to patients)",
@@ -131,3 +159,17 @@ class TreatmentTypeSchema(Schema):
         refuse_repeated_roles(value)
     active = Flag(load_default=True, metadata={
         "description": "false: no longer offered for new bookings", "example": True})
+    protocol = fields.Nested(ProtocolSchema, allow_none=True, load_default=None, metadata={
+        "description": "the course rules a booking leaves out (POST /courses); null: 24 hours "
+                       "apart within 21 days, maintenance every 28 days, sessions always given",
+        "example": {"induction_sessions": 6, "min_gap_hours": 24, "max_span_days": 21,
+                    "maintenance_interval_days": 28}})
+
+
+class TreatmentTypeChangesSchema(TreatmentTypeSchema):
+    """PATCH: only the fields given change; a protocol given is replaced whole."""
+
+    def __init__(self, **kwargs):
+        # Every field may be left out, but not a protocol's own rules: partial naming the
+        # top-level fields does not reach into the nested protocol, as partial=True would.
+        super().__init__(partial=tuple(TreatmentTypeSchema._declared_fields), **kwargs)
