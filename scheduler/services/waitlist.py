@@ -137,7 +137,7 @@ def offer_freed_time(start: datetime, end: datetime) -> list[WaitlistOffer]:
                     None)
         if slot is None:
             continue
-        offers.append(WaitlistOffer(entry=entry, start_at=slot.start, chair_id=slot.chair_id, sent_at=now,
+        offers.append(WaitlistOffer(entry_id=entry.id, start_at=slot.start, chair_id=slot.chair_id, sent_at=now,
                                     expires_at=now + timedelta(minutes=clinic.waitlist_offer_minutes),
                                     outcome=OPEN, updated_at=now))
         if len(offers) == OFFERS_PER_TIME:
