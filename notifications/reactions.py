@@ -16,6 +16,7 @@ REACTIONS: events.Reactions = {
     events.CourseCancelled: [lambda e: outbox.course_cancelled(e.sessions, e.at)],
     events.SessionMissed: [lambda e: outbox.session_missed(e.session, e.at)],
     events.SessionCompleted: [lambda e: outbox.session_completed(e.clinic, e.session, e.at)],
+    events.WaitlistOffered: [lambda e: outbox.waitlist_offered(e.offers, e.at)],
     events.ClinicSettingsChanging: [lambda e: settings_checks.refuse_telltale_clinic_texts(e.settings)],
     events.TreatmentTypeChanging: [lambda e: settings_checks.refuse_telltale_treatment_texts(e.settings)],
     events.PatientPageShown: [lambda e: patient_history.section(e.patient, e.clinical)],

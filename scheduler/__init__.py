@@ -19,6 +19,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     import notifications.api
     from notifications.api import webhooks
     from notifications.reactions import REACTIONS
+    from .services import waitlist
     import notifications.web
 
     app = Flask(__name__, instance_path=str(INSTANCE))
@@ -38,7 +39,9 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     with app.app_context():
         serialize_sqlite_writes(db.engine)
         utc_sessions_on_postgresql(db.engine)
-    events.wire(app, REACTIONS)  # the seam: notifications writes what each booking implies
+    # The seam: notifications writes what each booking implies; scheduling's own waitlist offers
+    # a freed chair to waiting patients (and announces the offers, for notifications to send).
+    events.wire(app, events.together(REACTIONS, waitlist.REACTIONS))
     api.init_app(app)
     notifications.api.init_app(app)  # messages, check-ins, alerts: under /api/v1 too
     webhooks.init_app(app)  # Twilio's, outside /api/v1: signed by Twilio, not bearer tokens

@@ -19,7 +19,7 @@ from typing import Callable, Mapping, Sequence
 from flask import Flask, current_app
 from markupsafe import Markup
 
-from .models import Appointment, Clinic, Patient
+from .models import Appointment, Clinic, Patient, WaitlistOffer
 
 _KEY = "session_events"
 
@@ -74,6 +74,22 @@ class SessionCompleted(_OneSessionAndItsClinic):
 
 
 @dataclass(frozen=True)
+class WaitlistOffered:
+    """A freed time offered to waiting patients, one offer each: the first to take it books it."""
+
+    clinic: Clinic
+    offers: Sequence[WaitlistOffer]
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ShiftsAdded:
+    """New shifts: more cover, so sessions needing staff may now fit where none did."""
+
+    spans: Sequence[tuple[datetime, datetime]]
+
+
+@dataclass(frozen=True)
 class ClinicSettingsChanging:
     """The clinic's settings as they will be once saved, before they are: a reaction that finds
     them wanting raises services.errors.Invalid naming the field, and nothing is saved."""
@@ -103,8 +119,8 @@ class MetricsRead:
     at: datetime
 
 
-Event = (SessionsBooked | SessionMoved | SessionCancelled | CourseCancelled | SessionMissed
-         | SessionCompleted | ClinicSettingsChanging | TreatmentTypeChanging | PatientPageShown
+Event = (SessionsBooked | ShiftsAdded | SessionMoved | SessionCancelled | CourseCancelled | SessionMissed
+         | SessionCompleted | WaitlistOffered | ClinicSettingsChanging | TreatmentTypeChanging | PatientPageShown
          | MetricsRead)
 Reactions = Mapping[type, Sequence[Callable[[Event], object]]]
 
@@ -112,6 +128,15 @@ Reactions = Mapping[type, Sequence[Callable[[Event], object]]]
 def wire(app: Flask, reactions: Reactions) -> None:
     """Who reacts to what, for this app (called by the app factory)."""
     app.extensions[_KEY] = reactions
+
+
+def together(*tables: Reactions) -> Reactions:
+    """Several packages' reactions as one table: each event's reactions in the order given."""
+    merged: dict[type, list] = {}
+    for table in tables:
+        for event_type, reactions in table.items():
+            merged.setdefault(event_type, []).extend(reactions)
+    return merged
 
 
 def wiring(app: Flask) -> Reactions:

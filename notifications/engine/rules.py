@@ -25,6 +25,8 @@ ABOUT_UPCOMING = ("confirmation", "reminder", "reschedule")
 # News the patient must have before the session's time, however late it is: told late, they
 # still will not come for nothing (a cancellation) or miss their new time (a reschedule).
 UNTIL_THE_SESSION = ("cancellation", "reschedule")
+# A freed time offered to a waiting patient: useful only while the offer is open.
+WAITLIST_OFFER = "waitlist_offer"
 # Why an SMS did not go to a number that texted STOP; START looks for it (reminders_after_start).
 STOPPED = "the patient texted STOP"
 
@@ -63,6 +65,10 @@ class Situation:
     appointment_start: datetime | None
     quiet_hours: Mapping[str, str] | None
     now: datetime
+    # A waitlist offer's message: what became of the offer (None: there is none), and until when
+    # it may be taken. Past that the message would only send the patient to a closed door.
+    offer_outcome: str | None = None
+    offer_expires_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +167,8 @@ def decide(situation: Situation) -> Decision:
 
 
 def _pointless(s: Situation) -> str | None:
+    if s.purpose == WAITLIST_OFFER:
+        return _offer_pointless(s)
     if s.purpose in ABOUT_UPCOMING or s.purpose == "checkin":
         if s.appointment_status is None:
             return "the appointment no longer exists"
@@ -176,6 +184,16 @@ def _pointless(s: Situation) -> str | None:
     if s.now - s.due_at > late_limit(s.purpose, s.rule_minutes):
         minutes = int((s.now - s.due_at).total_seconds() // 60)
         return f"{minutes} minutes late: too late to be useful"
+    return None
+
+
+def _offer_pointless(s: Situation) -> str | None:
+    if s.offer_outcome is None:
+        return "the offer no longer exists"
+    if s.offer_outcome != "open":
+        return f"the offer is {s.offer_outcome}"
+    if s.now >= s.offer_expires_at:
+        return "the offer expired before it could go out"
     return None
 
 

@@ -38,6 +38,8 @@ class MessageFacts:
     sms_preparation: str = ""  # the treatment type's short line, for texts
     link: str | None = None  # the patient's page for this session (email only)
     moved_from: datetime | None = None  # a rescheduled session's earlier start
+    offer_link: str | None = None  # a waitlist offer's page, by text and email: the way to take it
+    offer_until: datetime | None = None  # when the offer lapses
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,10 @@ def _context(facts: MessageFacts) -> dict:
                        and (facts.rule_minutes or 0) >= DAY_BEFORE_MINUTES),
         "preparation": facts.sms_preparation if brief else facts.preparation,
         "link": None if brief else facts.link,
+        "offer_link": facts.offer_link,
+        # The clock alone: an offer lasts hours, and the text's session time names the zone.
+        "until": _clock(facts.offer_until, facts.clinic_timezone, facts.clinic_timezone, brief)
+                 if facts.offer_until else "",
     }
 
 

@@ -33,6 +33,8 @@ class Notification(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"), index=True)
+    # A waitlist offer's message is about a freed time, not a booked session.
+    waitlist_offer_id: Mapped[int | None] = mapped_column(ForeignKey("waitlist_offer.id"), index=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
     channel: Mapped[str] = mapped_column(String(10))
     purpose: Mapped[str] = mapped_column(String(30))

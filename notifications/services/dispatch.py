@@ -15,7 +15,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
 from scheduler.extensions import db
-from scheduler.models import Appointment, Clinic, Patient, TreatmentType
+from scheduler.models import Appointment, Clinic, Patient, TreatmentType, WaitlistOffer
+from scheduler.services.waitlist import shown_outcome
 
 from notifications.engine import rules, wording
 
@@ -158,25 +159,38 @@ def _finish(note: Notification, now: datetime, **values) -> str:
 def _situation(note, appointment, patient, clinic, now) -> rules.Situation:
     recipient = rules.Recipient(patient.phone, patient.email, patient.sms_opt_in,
                                 patient.email_opt_in, patient.sms_opted_out, patient.timezone)
+    offer = _offer(note)
     return rules.Situation(
         purpose=note.purpose, channel=note.channel, due_at=note.due_at,
         rule_minutes=note.rule_minutes, recipient=recipient,
         appointment_status=appointment.status if appointment else None,
         appointment_start=appointment.start_at if appointment else None,
-        quiet_hours=clinic.quiet_hours if clinic else None, now=now)
+        quiet_hours=clinic.quiet_hours if clinic else None, now=now,
+        offer_outcome=shown_outcome(offer) if offer else None,
+        offer_expires_at=offer.expires_at if offer else None)
+
+
+def _offer(note) -> WaitlistOffer | None:
+    """The waitlist offer a message is about (read only for those: every other send is spared it)."""
+    if note.waitlist_offer_id is None:
+        return None
+    return db.session.get(WaitlistOffer, note.waitlist_offer_id)
 
 
 def _message(note, appointment, patient, treatment, clinic, now) -> Outgoing:
     sessions = _sessions(note, appointment)
+    offer = _offer(note)
     facts = wording.MessageFacts(
         purpose=note.purpose, channel=note.channel, rule_minutes=note.rule_minutes,
         first_name=patient.first_name, patient_timezone=patient.timezone,
         clinic_timezone=clinic.timezone, clinic_name=clinic.name,
         sms_name=clinic.sms_name or clinic.name, clinic_phone=clinic.phone or "",
-        session_starts=tuple(a.start_at for a in sessions),
+        session_starts=(offer.start_at,) if offer else tuple(a.start_at for a in sessions),
         preparation=treatment.preparation if treatment else "",
         sms_preparation=treatment.sms_preparation if treatment else "",
-        link=_patient_link(note, appointment), moved_from=note.moved_from)
+        link=_patient_link(note, appointment), moved_from=note.moved_from,
+        offer_link=patient_links.url_for_offer(offer.id) if offer else None,
+        offer_until=offer.expires_at if offer else None)
     rendered = wording.render(templates(), facts)
     to = patient.phone if note.channel == "sms" else patient.email
     invitations = invites.attachments_for(note, _invited(note, appointment, sessions), patient,

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 
 from scheduler.engine import appointment_status as status
 from scheduler.extensions import db
-from scheduler.models import Appointment, Clinic, Patient
+from scheduler.models import Appointment, Clinic, Patient, WaitlistOffer
 
 from notifications.engine import rules
 from notifications.models import Notification
@@ -55,6 +55,14 @@ def session_missed(appointment: Appointment, now: datetime) -> None:
 def session_completed(clinic: Clinic, appointment: Appointment, now: datetime) -> None:
     cancel_pending([appointment.id], "the session is over", now)
     _add(appointment, rules.checkins_for(now, clinic.checkin_rules), now)
+
+
+def waitlist_offered(offers: Sequence[WaitlistOffer], now: datetime) -> None:
+    """Each patient offered the freed time hears of it at once, by the channels they agreed to;
+    the worker drops a text that quiet hours would hold past the offer's expiry."""
+    for offer in offers:
+        _add_rows(rules.notices_for("waitlist_offer", now), now, offer.entry.patient_id,
+                  waitlist_offer_id=offer.id)
 
 
 def texts_stopped(patient_ids: Sequence[int], now: datetime) -> None:
@@ -116,9 +124,15 @@ def _patient(session: Appointment) -> Patient:
 
 def _add(appointment: Appointment, planned: Iterable[rules.Planned], now: datetime,
          moved_from: datetime | None = None) -> None:
+    _add_rows(planned, now, appointment.patient_id, appointment_id=appointment.id, moved_from=moved_from)
+
+
+def _add_rows(planned: Iterable[rules.Planned], now: datetime, patient_id: int, *,
+              appointment_id: int | None = None, waitlist_offer_id: int | None = None,
+              moved_from: datetime | None = None) -> None:
     for item in planned:
         db.session.add(Notification(
-            appointment_id=appointment.id, patient_id=appointment.patient_id,
+            appointment_id=appointment_id, waitlist_offer_id=waitlist_offer_id, patient_id=patient_id,
             channel=item.channel, purpose=item.purpose, rule_minutes=item.rule_minutes,
             due_at=item.due_at, status="skipped" if item.skip_reason else "pending",
             error=item.skip_reason, moved_from=moved_from, attempts=0, created_at=now, updated_at=now))

@@ -1,17 +1,22 @@
-"""Signed links for patients: no sign-in, one appointment, valid until the session starts.
+"""Signed links for patients: no sign-in, one appointment, valid until the session starts; or
+one waitlist offer, open until the offer expires.
 
-The token carries only the appointment id and its expiry, signed with SECRET_KEY (itsdangerous);
-a tampered or expired token shows a plain explanation and nothing about anyone.
+An appointment's token carries only its id and its expiry, signed with SECRET_KEY
+(itsdangerous); a tampered or expired token shows a plain explanation and nothing about anyone.
+An offer's token carries only the offer's id: it goes by text, where every character counts,
+and the offer's row already says until when it may be taken.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, Signer, URLSafeSerializer
 
 SALT = "patient-appointment-link"
+OFFER_SALT = "waitlist-offer-link"
 MAX_ID = 2**31 - 1  # the database's integer: a larger id, though signed, names no appointment
+NOT_VALID = "This link is not valid. Please use the link from your latest message, or call the clinic."
 EXPIRED = ("This link has expired because the session it was for has started. "
            "Please call the clinic if you need anything.")
 
@@ -41,11 +46,26 @@ def appointment_id_from(token: str, now: datetime) -> int:
     try:
         payload = _serializer().loads(token)
     except BadSignature:
-        raise LinkInvalid("This link is not valid. Please use the link from your latest message, "
-                          "or call the clinic.") from None
+        raise LinkInvalid(NOT_VALID) from None
     if not isinstance(payload, dict) or not isinstance(payload.get("a"), int) \
             or not isinstance(payload.get("exp"), int) or not 0 < payload["a"] <= MAX_ID:
         raise LinkInvalid("This link is not valid. Please call the clinic.")
     if now.timestamp() >= payload["exp"]:
         raise LinkInvalid(EXPIRED)
     return payload["a"]
+
+
+def url_for_offer(offer_id: int) -> str:
+    token = Signer(current_app.config["SECRET_KEY"], salt=OFFER_SALT).sign(str(offer_id)).decode()
+    return f"{current_app.config['PUBLIC_BASE_URL']}/w/{token}"
+
+
+def offer_id_from(token: str) -> int:
+    """The waitlist offer a link is for, or LinkInvalid (whether it is still open is the offer's)."""
+    try:
+        text = Signer(current_app.config["SECRET_KEY"], salt=OFFER_SALT).unsign(token).decode()
+    except BadSignature:
+        raise LinkInvalid(NOT_VALID) from None
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_ID:
+        raise LinkInvalid(NOT_VALID)
+    return int(text)

@@ -38,7 +38,7 @@ ASKED = {"reschedule": "You asked us to call you to change the time: we will cal
 
 
 @bp.after_request
-def _headers(response):
+def private_page_headers(response):
     # The staff pages' headers, and two more for a page whose address is the patient's key:
     # no Referer carries the token to another site, and no cache keeps the page.
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -97,10 +97,10 @@ def _page(clinic: Clinic | None, appointment: Appointment | None = None, problem
         treatment = db.session.get(TreatmentType, appointment.treatment_type_id)
         waiting = open_request_for(appointment.id)
         facts.update(
-            when=_clinic_time(appointment.start_at, clinic.timezone),
+            when=clinic_time(appointment.start_at, clinic.timezone),
             status_text=_status_text(appointment), preparation=treatment.preparation if treatment else "",
             can_act=_may_act(appointment), asked=ASKED[waiting.kind] if waiting and not done else None,
-            course=[(_clinic_time(a.start_at, clinic.timezone), _status_text(a), a.id == appointment.id)
+            course=[(clinic_time(a.start_at, clinic.timezone), _status_text(a), a.id == appointment.id)
                     for a in _sessions_to_come(appointment)])
     return render_template("patient_page.html", **facts)
 
@@ -114,7 +114,7 @@ def _sessions_to_come(appointment: Appointment) -> list[Appointment]:
     return [a for a in appointment.course.appointments if a.start_at > now]
 
 
-def _clinic_time(instant: datetime, zone: str) -> str:
+def clinic_time(instant: datetime, zone: str) -> str:
     """'Wed 3 Jun, 10:00 AM EDT': the clinic's time, as the patient was told it, zone named for a
     patient reading it elsewhere."""
     return f"{session_time(instant, zone, zone)} {instant.astimezone(ZoneInfo(zone)):%Z}"

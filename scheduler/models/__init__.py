@@ -4,6 +4,7 @@ from .clinic import Chair, Clinic, TreatmentType
 from .patient import Patient
 from .staff import ApiToken, AuditEvent, SignInAttempt, StaffUser
 from .staffing import Clinician, Shift
+from .waitlist import WaitlistEntry, WaitlistOffer
 
 __all__ = ["Appointment", "ApiToken", "AuditEvent", "Chair", "Clinic", "Clinician", "Course", "Patient",
-           "Shift", "SignInAttempt", "StaffUser", "TreatmentType"]
+           "Shift", "SignInAttempt", "StaffUser", "TreatmentType", "WaitlistEntry", "WaitlistOffer"]

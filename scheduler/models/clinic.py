@@ -48,6 +48,8 @@ class Clinic(db.Model):
     # already sent can still be moved or cancelled wherever the service later runs.
     calendar_domain: Mapped[str] = mapped_column(
         String(120), default=lambda: f"{secrets.token_hex(8)}.clinic.invalid")
+    # How long a waitlist offer of a freed time stays open before it lapses unanswered.
+    waitlist_offer_minutes: Mapped[int] = mapped_column(Integer, default=120, server_default="120")
 
 
 class Chair(db.Model):

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Sequence
 
 from sqlalchemy import select, text
 
-from .. import clock
+from .. import clock, events
 from ..engine.appointment_status import HOLDING
 from ..engine.slots import Slot
 from ..engine.staffing import cover_for, needs_of, weekly_shifts
@@ -100,6 +100,7 @@ def add_shifts(clinician_id: int, spans: Sequence[tuple[datetime, datetime]]) ->
     db.session.add_all(shifts)
     db.session.flush()
     audit.record("shift.create", "clinician", clinician_id, shifts=[s.id for s in shifts])
+    events.announce(events.ShiftsAdded(ordered))  # e.g. the waitlist offers what they free
     db.session.commit()
     return shifts
 

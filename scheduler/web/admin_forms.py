@@ -27,7 +27,7 @@ CHANNELS = ("sms", "email")
 
 TEXTS = ("name", "phone", "sms_name", "timezone", "oncall_email", "crisis_text")
 REQUIRED_TEXTS = ("name", "timezone", "crisis_text")
-NUMBERS = ("slot_step_minutes", "alert_score_at_or_below", "escalation_minutes")
+NUMBERS = ("slot_step_minutes", "alert_score_at_or_below", "escalation_minutes", "waitlist_offer_minutes")
 REQUIRED = "Required."
 _WHOLE_NUMBER = re.compile(r"^-?[0-9]{1,9}$")  # small enough for any SQL integer
 
@@ -40,7 +40,7 @@ def default_settings(crisis_text: str, opening_hours: dict, reminder_rules: list
             "opening_hours": opening_hours, "closed_dates": [], "slot_step_minutes": 15,
             "quiet_hours": {"start": "21:00", "end": "08:00"}, "reminder_rules": reminder_rules,
             "checkin_rules": checkin_rules, "alert_score_at_or_below": 3, "escalation_minutes": 60,
-            "crisis_text": crisis_text, "oncall_email": None}
+            "crisis_text": crisis_text, "oncall_email": None, "waitlist_offer_minutes": 120}
 
 
 def form_values(settings: Mapping[str, Any]) -> dict[str, str]:

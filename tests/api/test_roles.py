@@ -125,12 +125,38 @@ class Day:
         return response.json["id"]
 
     @cached_property
+    def waitlist_entry(self) -> int:
+        """The newcomer, waiting for a session in the next fortnight."""
+        response = self.admin.post("/waitlist", json={
+            "patient_id": self.newcomer, "treatment_type_id": self.treatment,
+            "earliest": "2026-06-02", "latest": "2026-06-12"})
+        assert response.status_code == 201, response.json
+        return response.json["id"]
+
+    @cached_property
     def shift(self) -> int:
         """Tuesday's 08:00-16:00 shift: nothing booked needs a prescriber, so it may go."""
         response = self.admin.post(f"/clinicians/{self.clinician}/shifts", json={
             "start": "2026-06-02T08:00:00-04:00", "end": "2026-06-02T16:00:00-04:00"})
         assert response.status_code == 201, response.json
         return response.json["id"]
+
+    @cached_property
+    def waitlist_offer(self) -> int:
+        """An open offer to the waiting newcomer of Wednesday 10:00 in chair 1, as a freed
+        chair makes."""
+        from datetime import datetime, timedelta, timezone
+
+        from scheduler.models import WaitlistOffer
+
+        entry, now = self.waitlist_entry, self.clock()
+        with self.app.app_context():
+            offer = WaitlistOffer(entry_id=entry, start_at=datetime(2026, 6, 3, 14, tzinfo=timezone.utc),
+                                  chair_id=self.clinic.chairs[0], sent_at=now, expires_at=now + timedelta(days=1),
+                                  outcome="open", updated_at=now)
+            db.session.add(offer)
+            db.session.commit()
+            return offer.id
 
     @cached_property
     def sign_in_email(self) -> str:
@@ -200,6 +226,12 @@ ENDPOINTS = [
     ("POST", "/clinicians/{clinician}/shifts/weekly", (ADMIN,),
      lambda d: {"first_day": "2026-06-08", "last_day": "2026-06-19", "pattern": {"mon": [["08:00", "16:00"]]}}, 201),
     ("DELETE", "/shifts/{shift}", (ADMIN,), None, 200),
+    ("GET", "/waitlist", ALL_STAFF, None, 200),
+    ("POST", "/waitlist", BOOKERS,
+     lambda d: {"patient_id": d.newcomer, "treatment_type_id": d.treatment,
+                "earliest": "2026-06-02", "latest": "2026-06-12"}, 201),
+    ("DELETE", "/waitlist/{waitlist_entry}", BOOKERS, None, 200),
+    ("POST", "/waitlist/{waitlist_entry}/take", BOOKERS, lambda d: {"offer_id": d.waitlist_offer}, 200),
     ("GET", "/patient-requests", BOOKERS, None, 200),
     ("POST", "/patient-requests/{patient_request}/handle", BOOKERS, None, 200),
 ]

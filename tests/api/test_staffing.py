@@ -144,3 +144,17 @@ def test_when_every_desk_saw_the_cover_free_the_lock_still_lets_one_in(pg_app, m
     answers = race([lambda api=api, patient=patient, chair=chair: book_session(api, patient, spray, nine, chair_id=chair)
                     for api, patient, chair in zip(desks(pg_app, racers), patients, clinic.chairs[1:])])
     assert codes(answers) == [201] + [409] * (racers - 1), [(a.status_code, a.json) for a in answers]
+
+
+def test_a_new_shift_offers_the_time_it_covers_to_the_waitlist(app, clock):
+    admin, clinic, spray, doctor, _ = staffed_clinic(app)
+    desk = api_as(app, "front_desk")
+    waiting = desk.post("/waitlist", json={"patient_id": make_patient(desk), "treatment_type_id": spray,
+                                           "earliest": "2026-06-03", "latest": "2026-06-03"})
+    assert waiting.status_code == 201, waiting.json
+    assert desk.get("/waitlist").json[0]["offers"] == []  # nobody covers Wednesday yet
+    added = admin.post(f"/clinicians/{doctor}/shifts", json={
+        "start": clinic_time("2026-06-03", "12:00"), "end": clinic_time("2026-06-03", "17:00")})
+    assert added.status_code == 201, added.json
+    [offer] = desk.get("/waitlist").json[0]["offers"]
+    assert offer["appointment_start"] == "2026-06-03T16:00:00+00:00"  # 12:00, when the doctor comes in

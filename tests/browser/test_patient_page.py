@@ -30,3 +30,22 @@ def test_a_patient_sees_their_course_and_asks_to_be_called(page, live_app, shoot
     assert [r["kind"] for r in desk.get("/patient-requests").json] == ["reschedule"]
     assert re.search(r"/p/\S+$", page.url)
     shoot("patient-page-asked")
+
+
+def test_a_waiting_patient_books_a_freed_time_from_the_text(page, live_app, shoot):
+    from ..api.test_waitlist import Clinic
+
+    live_app.config["TOKEN_TTL_HOURS"] = 24 * 30
+    clinic = Clinic(live_app)
+    patient, _entry = clinic.waiting()
+    clinic.cancel()
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone, where the text is read
+    assert page.goto(clinic.link(patient)).status == 200
+    expect(page.locator(".when")).to_have_text("Wed 3 Jun, 10:00 AM EDT")
+    violations = Axe().run(page).response["violations"]
+    assert not [v["id"] for v in violations if v["impact"] in SERIOUS], violations
+    shoot("waitlist-offer")
+
+    page.get_by_role("button", name="Book this visit").click()
+    expect(page.get_by_role("status")).to_contain_text("booked for you")
+    assert [a["start"] for a in clinic.sessions_of(patient)] == ["2026-06-03T14:00:00+00:00"]

@@ -31,6 +31,7 @@ GUARDED_OTHERWISE = {
     "twilio_webhooks.sms": "Twilio's signature",
     "twilio_webhooks.status": "Twilio's signature",
     "patient_page.appointment_page": "a signed link for one appointment, until it starts",
+    "waitlist_offer_page.offer_page": "a signed link for one waitlist offer, open until it expires",
 }
 OPEN_ON_PURPOSE = {
     "ops.healthz": "load balancers",
@@ -61,6 +62,7 @@ def test_the_routes_guarded_otherwise_refuse_a_stranger(app):
     assert stranger.post("/webhooks/twilio/sms", data={"Body": "STOP"}).status_code == 403
     assert stranger.post("/webhooks/twilio/status", data={"MessageStatus": "failed"}).status_code == 403
     assert stranger.get("/p/not-a-signed-link").status_code == 400
+    assert stranger.get("/w/1.not-a-signature").status_code == 400
 
 
 def test_what_is_open_on_purpose_tells_nothing_about_anyone(app):

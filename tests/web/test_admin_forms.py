@@ -14,7 +14,7 @@ SETTINGS = {
                        {"offset_minutes": 90, "channels": ["sms"]}],
     "checkin_rules": [{"after_minutes": 120, "channel": "email"}],
     "alert_score_at_or_below": 3, "escalation_minutes": 60, "crisis_text": "Call 988.",
-    "oncall_email": None,
+    "oncall_email": None, "waitlist_offer_minutes": 120,
 }
 
 

@@ -85,6 +85,9 @@ class ClinicSchema(Schema):
         "description": "the answer to a text with words of self-harm: services that answer at any hour",
         "example": "If you are in danger or thinking of harming yourself, call or text 988 "
                    "(Suicide & Crisis Lifeline) or 911 now."})
+    waitlist_offer_minutes = Count(15, 12 * 60, metadata={
+        "description": "how long an offer of a freed time to a waiting patient stays open",
+        "example": 120})
     oncall_email = Email(allow_none=True, validate=validate.Length(max=254), metadata={
         "description": "where alerts not acknowledged within escalation_minutes are emailed",
         "example": "oncall@demo.clinic"})
