@@ -83,9 +83,9 @@ def usual_rules(treatment: TreatmentType) -> dict[str, int | None]:
     return {"sessions": protocol.get("induction_sessions"), **rules}
 
 
-def in_full(request: CourseRequest) -> CourseRequest:
+def in_full(request: CourseRequest, treatment: TreatmentType | None = None) -> CourseRequest:
     """The request with each rule it left out taken from its treatment type (usual_rules)."""
-    usual = usual_rules(_bookable_treatment(request.treatment_type_id))
+    usual = usual_rules(treatment or _bookable_treatment(request.treatment_type_id))
     if request.kind != INDUCTION:
         usual["sessions"] = None
     given = {rule: getattr(request, rule) for rule in usual}
@@ -99,13 +99,17 @@ def in_full(request: CourseRequest) -> CourseRequest:
 
 def plan(request: CourseRequest) -> list[Slot]:
     """The sessions a course would get, without booking anything."""
-    _, _, slots = _plan_or_fit(in_full(request))
+    # Held for the whole call: the identity map keeps a row only while something refers to it.
+    treatment = _bookable_treatment(request.treatment_type_id)
+    _, _, slots = _plan_or_fit(in_full(request, treatment))
     db.session.rollback()  # nothing was written; end the read transaction
     return slots
 
 
 def book_course(request: CourseRequest) -> Course:
-    request = in_full(request)
+    # Held for the whole booking: the identity map keeps a row only while something refers to it.
+    treatment = _bookable_treatment(request.treatment_type_id)
+    request = in_full(request, treatment)
     attempts = 1 if request.starts else PLAN_ATTEMPTS
     for attempt in range(attempts):
         _lock_patient(request.patient_id)
