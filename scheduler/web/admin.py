@@ -18,8 +18,7 @@ from ..models.clinic import (DEFAULT_CHECKIN_RULES, DEFAULT_CRISIS_TEXT, DEFAULT
 from ..models.staff import ADMIN, ROLES
 from ..services import clinic as clinic_service
 from ..services import staff as staff_service
-from ..services.errors import NotFound
-from . import admin_forms
+from . import admin_forms, forms
 from .access import current_staff, page_for
 from .forms import FORM, REFUSALS, flatten, refusal, status_of
 from .pages import web_blueprint
@@ -38,14 +37,6 @@ def _after_change(endpoint: str, note: str, **values):
 def _schema_problems(invalid: ValidationError) -> dict[str, str]:
     return {name: admin_forms.FRIENDLIER.get(text, text)
             for name, text in flatten(invalid.messages).items()}
-
-
-def _posted_id(name: str) -> int:
-    """The row a form acts on; a missing or made-up one is simply not found."""
-    value = request.form.get(name, "")
-    if not value.isascii() or not value.isdigit() or len(value) > 9:
-        raise NotFound("row")
-    return int(value)
 
 
 # --- Clinic settings ------------------------------------------------------------------------
@@ -115,7 +106,7 @@ def chairs():
     action = request.form.get("action")
     if action == "add":
         return _add_chair()
-    chair = clinic_service.get_chair(_posted_id("chair_id"))
+    chair = clinic_service.get_chair(forms.posted_id(request.form, "chair_id"))
     if action == "rename":
         return _rename_chair(chair.id)
     if action in ("deactivate", "activate"):
@@ -188,7 +179,7 @@ def treatment_types():
     action = request.form.get("action")
     if action == "add":
         return _save_treatment_type(None)
-    treatment = clinic_service.get_treatment_type(_posted_id("type_id"))
+    treatment = clinic_service.get_treatment_type(forms.posted_id(request.form, "type_id"))
     if action == "edit":
         return _save_treatment_type(treatment)
     if action in ("deactivate", "activate"):
@@ -247,7 +238,7 @@ def staff():
     action = request.form.get("action")
     if action == "create":
         return _create_staff()
-    account = staff_service.get_staff(_posted_id("staff_id"))
+    account = staff_service.get_staff(forms.posted_id(request.form, "staff_id"))
     me = current_staff()
     field = f"role.{account.id}" if action == "role" else FORM
     try:
