@@ -144,3 +144,12 @@ def test_when_every_desk_saw_the_cover_free_the_lock_still_lets_one_in(pg_app, m
     answers = race([lambda api=api, patient=patient, chair=chair: book_session(api, patient, spray, nine, chair_id=chair)
                     for api, patient, chair in zip(desks(pg_app, racers), patients, clinic.chairs[1:])])
     assert codes(answers) == [201] + [409] * (racers - 1), [(a.status_code, a.json) for a in answers]
+
+
+def test_a_staffing_line_with_a_bad_role_is_refused_at_the_field_not_a_crash(app):
+    admin = api_as(app, "admin")
+    set_up_clinic(admin)
+    refused = admin.post("/treatment-types", json={"name": "Nasal spray", "duration_minutes": 120, "staffing": [
+        {"role": "Head Nurse!", "patients_per_staff": 2}, {"role": "nurse", "patients_per_staff": 2}]})
+    assert refused.status_code == 422, refused.json
+    assert "role" in refused.json["errors"]["json"]["staffing"]["0"]
