@@ -75,9 +75,10 @@ def _add_clinician():
 
 
 def _clinicians_page(problems=None, entered=None, needed=(), status=200):
-    by_role: dict[str, list] = {}
+    by_role: dict[str, list] = {role: [] for role in staffing.known_roles()}  # prescribers first
     for clinician in staffing.list_clinicians():
-        by_role.setdefault(clinician.role, []).append(clinician)
+        by_role[clinician.role].append(clinician)
+    by_role = {role: people for role, people in by_role.items() if people}
     problems = problems or {}
     return render_template(
         "web/clinicians/clinicians.html", title="Clinicians", by_role=by_role, problems=problems,

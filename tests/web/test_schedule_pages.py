@@ -109,9 +109,9 @@ def test_a_session_left_without_cover_is_marked_in_words_with_a_link_to_move_it(
     assert admin.call("DELETE", f"/shifts/{shift}?force=true").status_code == 200
     response = pages_as(app, "front_desk").get("/schedule?day=2026-06-02")
     page = text_of(response)
-    assert "1 session with no clinician to cover 10:00–12:00 Ada Lovelace, Nasal spray: move" in page
+    assert "1 session with no clinician to cover At these times the sessions need more clinicians than are on shift: add a shift, or move it. 10:00–12:00 Ada Lovelace, Nasal spray: move" in page
     assert "10:00–12:00 Ada Lovelace Nasal spray scheduled ⚠ No clinician to cover" in page
-    assert "Prescribers: nobody on shift, at most 1/2 in use at once (more than on shift)" in page
+    assert "Prescribers: nobody on shift, at most 1/2 needed at once: more than on shift" in page
     assert f'href="/appointments/{booked["id"]}#reschedule"' in response.get_data(as_text=True)
 
 
