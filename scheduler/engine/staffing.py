@@ -98,6 +98,16 @@ class Cover:
 NOBODY_NEEDED = Cover({}, {})
 
 
+def most_in_use(shares_in_use: Iterable[tuple[datetime, datetime, Fraction]]) -> Fraction:
+    """The most of one role the sessions use at any one moment, e.g. Fraction(5, 6) when five
+    sessions needing a sixth of a prescriber each overlap."""
+    changes: dict[datetime, Fraction] = defaultdict(Fraction)
+    for start, end, share in shares_in_use:
+        changes[start] += share
+        changes[end] -= share
+    return max(accumulate(changes[moment] for moment in sorted(changes)), default=Fraction(0))
+
+
 class Busy(Protocol):
     """What a search asks of chairs, patients and staff alike (slots.Timeline, Cover)."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Iterable
 
 from sqlalchemy import select
 
@@ -27,6 +28,15 @@ class ScheduledSession:
 
 def sessions_between(start: datetime, end: datetime) -> list[ScheduledSession]:
     """Every session starting in [start, end), cancelled ones included, earliest first."""
+    return _sessions(Appointment.start_at >= start, Appointment.start_at < end)
+
+
+def sessions_with_ids(ids: Iterable[int]) -> list[ScheduledSession]:
+    """These sessions, earliest first (ids that name none are passed over)."""
+    return _sessions(Appointment.id.in_(list(ids)))
+
+
+def _sessions(*where) -> list[ScheduledSession]:
     rows = db.session.execute(
         select(Appointment.id, Appointment.chair_id, Appointment.start_at, Appointment.end_at,
                Appointment.status, Appointment.patient_id, Patient.first_name, Patient.last_name,
@@ -34,7 +44,7 @@ def sessions_between(start: datetime, end: datetime) -> list[ScheduledSession]:
         .join(Patient, Patient.id == Appointment.patient_id)
         .join(TreatmentType, TreatmentType.id == Appointment.treatment_type_id)
         .outerjoin(Course, Course.id == Appointment.course_id)
-        .where(Appointment.start_at >= start, Appointment.start_at < end)
+        .where(*where)
         .order_by(Appointment.start_at, Appointment.chair_id, Appointment.id))
     return [ScheduledSession(r[0], r[1], r[2], r[3], r[4], r[5], f"{r[6]} {r[7]}", r[8], r[9], r[10])
             for r in rows]

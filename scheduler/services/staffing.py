@@ -9,17 +9,21 @@ runs one writing transaction at a time, so the check there is already alone.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
+from fractions import Fraction
 from typing import Any, Iterable, Sequence
 
 from sqlalchemy import select, text
+from sqlalchemy.orm import joinedload
 
 from .. import clock, events
-from ..engine.appointment_status import HOLDING
+from ..engine.appointment_status import COMPLETED, HOLDING
 from ..engine.slots import Slot
-from ..engine.staffing import cover_for, needs_of, weekly_shifts
+from ..engine.staffing import cover_for, most_in_use, needs_of, weekly_shifts
 from ..extensions import db
 from ..models import Appointment, Clinic, Clinician, Shift, TreatmentType
+from ..models.staffing import ROLES
 from . import audit
 from .calendar import LONGEST_HOLD, staff_cover
 from .clinic import get_clinic, scheduling_rules
@@ -39,6 +43,12 @@ def list_clinicians(active: bool | None = None) -> list[Clinician]:
     if active is not None:
         query = query.where(Clinician.active.is_(active))
     return list(db.session.scalars(query))
+
+
+def known_roles() -> list[str]:
+    """Prescriber and nurse first, then any role the clinic added."""
+    added = set(db.session.scalars(select(Clinician.role).distinct())) - set(ROLES)
+    return [*ROLES, *sorted(added)]
 
 
 def get_clinician(clinician_id: int) -> Clinician:
@@ -90,12 +100,12 @@ def add_shifts(clinician_id: int, spans: Sequence[tuple[datetime, datetime]]) ->
     ordered = sorted(spans)
     for (_, end), (start, _) in zip(ordered, ordered[1:]):
         if start < end:
-            raise Conflict(f"two of the new shifts overlap at {start.isoformat()}", "start")
+            raise Conflict(f"two of the new shifts overlap on {_local(start, '%a %d %b %Y')}", "start")
     if ordered:
         clash = _first_clash(clinician_id, ordered)
-        if clash is not None:
-            raise Conflict(f"the clinician already has a shift from {clash.start_at.isoformat()} to "
-                           f"{clash.end_at.isoformat()}", "start")
+        if clash is not None:  # said in the clinic's clock, as staff planned it
+            raise Conflict(f"the clinician already has a shift from {_local(clash.start_at, '%a %d %b %Y %H:%M')} "
+                           f"to {_local(clash.end_at, '%H:%M %Z')}", "start")
     shifts = [Shift(clinician_id=clinician_id, start_at=start, end_at=end) for start, end in ordered]
     db.session.add_all(shifts)
     db.session.flush()
@@ -127,6 +137,51 @@ def remove_shift(shift_id: int, force: bool = False) -> list[Appointment]:
     audit.record("shift.delete", "clinician", shift.clinician_id, shift=shift_id, forced=bool(uncovered))
     db.session.commit()
     return uncovered
+
+
+# --- a day's staffing, as the schedule shows it ------------------------------------------------
+
+@dataclass(frozen=True)
+class RoleOnShift:
+    """One role over a span: how many people are on shift (and from when to when, between
+    them), and the most of them the sessions use at once."""
+
+    role: str
+    people: int
+    first: datetime | None
+    last: datetime | None
+    most_in_use: Fraction
+
+
+def shifts_between(start: datetime, end: datetime) -> list[Shift]:
+    """The shifts of active clinicians overlapping [start, end), with their clinicians, by role,
+    start and name."""
+    return list(db.session.scalars(
+        select(Shift).join(Shift.clinician).options(joinedload(Shift.clinician))
+        .where(Clinician.active.is_(True), Shift.start_at < end, Shift.end_at > start)
+        .order_by(Clinician.role, Shift.start_at, Clinician.name)))
+
+
+def roles_on_shift(start: datetime, end: datetime, shifts: Sequence[Shift]) -> list[RoleOnShift]:
+    """Each role on shift in [start, end) or needed by a session then, with its busiest moment
+    (completed sessions count: they used the staff too)."""
+    in_use: dict[str, list] = {}
+    for session_start, session_end, staffing in db.session.execute(
+            select(Appointment.start_at, Appointment.end_at, TreatmentType.staffing)
+            .join(TreatmentType, Appointment.treatment_type_id == TreatmentType.id)
+            .where(Appointment.status.in_((*HOLDING, COMPLETED)), Appointment.start_at < end,
+                   Appointment.end_at > start)):
+        for role, share in needs_of(staffing or ()).items():
+            in_use.setdefault(role, []).append((session_start, session_end, share))
+    roles = sorted({s.clinician.role for s in shifts} | set(in_use))
+    result = []
+    for role in roles:
+        theirs = [s for s in shifts if s.clinician.role == role]
+        result.append(RoleOnShift(role, len({s.clinician_id for s in theirs}),
+                                  min((s.start_at for s in theirs), default=None),
+                                  max((s.end_at for s in theirs), default=None),
+                                  most_in_use(in_use.get(role, ()))))
+    return result
 
 
 # --- the guarantee ----------------------------------------------------------------------------
@@ -179,6 +234,10 @@ def _refuse_uncovered(spans: Sequence[tuple[datetime, datetime]], force: bool) -
                        {"appointments": [{"id": a.id, "start": a.start_at.isoformat(),
                                           "patient_id": a.patient_id} for a in uncovered]})
     return uncovered
+
+
+def _local(instant: datetime, style: str) -> str:
+    return instant.astimezone(scheduling_rules(get_clinic()).hours.timezone).strftime(style)
 
 
 def _first_clash(clinician_id: int, ordered: Sequence[tuple[datetime, datetime]]) -> Shift | None:

@@ -18,9 +18,10 @@ from ..models.clinic import (DEFAULT_CHECKIN_RULES, DEFAULT_CRISIS_TEXT, DEFAULT
 from ..models.staff import ADMIN, ROLES
 from ..services import clinic as clinic_service
 from ..services import staff as staff_service
-from ..services.errors import NotFound
-from . import admin_forms
+from ..services import staffing as staffing_service
+from . import admin_forms, forms
 from .access import current_staff, page_for
+from .display import role_name
 from .forms import FORM, REFUSALS, flatten, refusal, status_of
 from .pages import web_blueprint
 
@@ -38,14 +39,6 @@ def _after_change(endpoint: str, note: str, **values):
 def _schema_problems(invalid: ValidationError) -> dict[str, str]:
     return {name: admin_forms.FRIENDLIER.get(text, text)
             for name, text in flatten(invalid.messages).items()}
-
-
-def _posted_id(name: str) -> int:
-    """The row a form acts on; a missing or made-up one is simply not found."""
-    value = request.form.get(name, "")
-    if not value.isascii() or not value.isdigit() or len(value) > 9:
-        raise NotFound("row")
-    return int(value)
 
 
 # --- Clinic settings ------------------------------------------------------------------------
@@ -115,7 +108,7 @@ def chairs():
     action = request.form.get("action")
     if action == "add":
         return _add_chair()
-    chair = clinic_service.get_chair(_posted_id("chair_id"))
+    chair = clinic_service.get_chair(forms.posted_id(request.form, "chair_id"))
     if action == "rename":
         return _rename_chair(chair.id)
     if action in ("deactivate", "activate"):
@@ -168,6 +161,9 @@ def _chair_name(text: str, field: str) -> tuple[str, dict[str, str]]:
 
 TREATMENT_FIELDS = ("name", "duration_minutes", "buffer_minutes", "preparation", "sms_preparation")
 PROTOCOL_RULES = ("induction_sessions", "min_gap_hours", "max_span_days", "maintenance_interval_days")
+STAFFING_ROWS = 2  # role + patients per person: two lines are enough for a prescriber and a nurse
+STAFFING_INPUTS = tuple(f"staffing.{row}.{name}" for row in range(STAFFING_ROWS)
+                        for name in ("role", "patients_per_staff"))
 
 
 def _treatment_types_page(editing=None, problems=None, entered=None, status=200):
@@ -175,9 +171,14 @@ def _treatment_types_page(editing=None, problems=None, entered=None, status=200)
     if entered is None and editing is not None:
         entered = {name: getattr(editing, name) for name in TREATMENT_FIELDS}
         entered |= {f"protocol.{rule}": value for rule, value in (editing.protocol or {}).items()}
+        entered.update({f"staffing.{row}.{name}": item[name] for row, item in enumerate(editing.staffing or ())
+                        for name in ("role", "patients_per_staff")})
+    entered = entered or {"buffer_minutes": 0}
+    chosen = {entered.get(f"staffing.{row}.role") for row in range(STAFFING_ROWS)} - {None, ""}
+    roles = [*staffing_service.known_roles(), *sorted(chosen - set(staffing_service.known_roles()))]
     return render_template("web/admin/treatment_types.html", title="Treatment types",
-                           types=types, editing=editing, problems=problems or {},
-                           entered=entered or {"buffer_minutes": 0}), status
+                           types=types, editing=editing, problems=problems or {}, entered=entered,
+                           staffing_rows=range(STAFFING_ROWS), roles=[(role, role_name(role)) for role in roles]), status
 
 
 @bp.route("/treatment-types", methods=["GET", "POST"])
@@ -190,7 +191,7 @@ def treatment_types():
     action = request.form.get("action")
     if action == "add":
         return _save_treatment_type(None)
-    treatment = clinic_service.get_treatment_type(_posted_id("type_id"))
+    treatment = clinic_service.get_treatment_type(forms.posted_id(request.form, "type_id"))
     if action == "edit":
         return _save_treatment_type(treatment)
     if action in ("deactivate", "activate"):
@@ -203,17 +204,19 @@ def treatment_types():
 
 def _save_treatment_type(treatment):
     entered = {name: request.form.get(name, "")
-               for name in (*TREATMENT_FIELDS, *(f"protocol.{rule}" for rule in PROTOCOL_RULES))}
+               for name in (*TREATMENT_FIELDS, *(f"protocol.{rule}" for rule in PROTOCOL_RULES), *STAFFING_INPUTS)}
     problems: dict[str, str] = {}
     raw = {name: number for name in ("duration_minutes", "buffer_minutes")
            if (number := admin_forms.whole_number(entered, name, problems, "minutes")) is not None}
     raw.update({name: entered[name] for name in ("name", "preparation", "sms_preparation")
                 if entered[name].strip()})
     raw["protocol"] = _posted_protocol(entered, problems)
+    rows = _staffing_rows(entered, problems)
+    raw["staffing"] = [need for _, need in rows]
     try:
-        fields_ = TreatmentTypeSchema(only=(*TREATMENT_FIELDS, "protocol")).load(raw)
+        fields_ = TreatmentTypeSchema(only=(*TREATMENT_FIELDS, "protocol", "staffing")).load(raw)
     except ValidationError as invalid:
-        problems = {**_schema_problems(invalid), **problems}
+        problems = {**_staffing_problems(_schema_problems(invalid), [row for row, _ in rows]), **problems}
     if problems:
         return _treatment_types_page(treatment, problems, entered, 422)
     try:
@@ -233,6 +236,42 @@ def _posted_protocol(entered: dict[str, str], problems: dict[str, str]) -> dict[
         return None
     return {rule: number for rule in PROTOCOL_RULES if entered[f"protocol.{rule}"].strip()
             and (number := admin_forms.whole_number(entered, f"protocol.{rule}", problems)) is not None}
+
+
+def _staffing_rows(entered: dict[str, str], problems: dict[str, str]) -> list[tuple[int, dict]]:
+    """The staffing lines filled in, each with the form row it came from; an empty line is none."""
+    rows = []
+    for row in range(STAFFING_ROWS):
+        role, number = (entered[f"staffing.{row}.{name}"].strip() for name in ("role", "patients_per_staff"))
+        if not role and not number:
+            continue
+        if not role:
+            problems[f"staffing.{row}.role"] = f"Staff needed, line {row + 1}: choose a role, or clear the number."
+            continue
+        field = f"staffing.{row}.patients_per_staff"
+        count = admin_forms.whole_number(entered, field, problems, "patients")
+        if count is None:
+            problems[field] = f"Staff needed, line {row + 1}: patients per person: {problems[field]}"
+        else:
+            rows.append((row, {"role": role, "patients_per_staff": count}))
+    return rows
+
+
+def _staffing_problems(problems: dict[str, str], rows: list[int]) -> dict[str, str]:
+    """The schema's "staffing.0.patients_per_staff" is about the first line filled in, which
+    may be the form's second; "each role once" is about the last line."""
+    placed = {}
+    for name, text in problems.items():
+        parts = name.split(".")
+        if parts[0] != "staffing" or not rows:
+            placed[name] = text
+            continue
+        row = rows[int(parts[1])] if len(parts) == 3 and parts[1].isdigit() else rows[-1]
+        what = "patients per person" if name.endswith("patients_per_staff") else "role"
+        text = "Must be from 1 to 50." if text.startswith("Must be greater") else text
+        placed[f"staffing.{row}.{parts[2] if len(parts) == 3 else 'role'}"] = \
+            f"Staff needed, line {row + 1}: {what}: {text}"
+    return placed
 
 
 # --- Staff accounts -------------------------------------------------------------------------
@@ -260,7 +299,7 @@ def staff():
     action = request.form.get("action")
     if action == "create":
         return _create_staff()
-    account = staff_service.get_staff(_posted_id("staff_id"))
+    account = staff_service.get_staff(forms.posted_id(request.form, "staff_id"))
     me = current_staff()
     field = f"role.{account.id}" if action == "role" else FORM
     try:

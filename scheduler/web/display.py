@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g
@@ -33,6 +34,36 @@ def clinic_time(instant: datetime | None, style: str = "%a %d %b %Y, %H:%M", zon
     return f"{moment.strftime(style)} {moment.tzname()}" if zone and "%H" in style else moment.strftime(style)
 
 
+def clinic_span(start: datetime, end: datetime) -> str:
+    """A shift as staff write it, in the clinic's zone: "Tue 2 Jun, 8:00 AM – 4:00 PM", the
+    end's day named too when it runs past midnight. Pages name the zone once at the top."""
+    first, last = local(start), local(end)
+    until = _clock(last) if last.date() == first.date() else f"{_day(last)}, {_clock(last)}"
+    return f"{_day(first)}, {_clock(first)} – {until}"
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment:%a} {moment.day} {moment:%b}"
+
+
+def _clock(moment: datetime) -> str:
+    return f"{moment.hour % 12 or 12}:{moment:%M} {'AM' if moment.hour < 12 else 'PM'}"
+
+
+def people(amount: Fraction) -> str:
+    """A share of people as a person would say it: "5/6", "2", "1 1/3"."""
+    whole, part = divmod(amount, 1)
+    if not part:
+        return str(whole)
+    return f"{whole} {part}" if whole else str(part)
+
+
+def role_name(role: str, count: int = 1) -> str:
+    """"prescriber" as a heading says it: "Prescriber", or "Prescribers" for more than one."""
+    name = role.replace("_", " ").capitalize()
+    return name if count == 1 else f"{name}s"
+
+
 def time_open(since: datetime | None) -> str:
     """How long ago, as staff say it: "3 h 05 min", "2 d 4 h"."""
     if since is None:
@@ -48,4 +79,7 @@ def time_open(since: datetime | None) -> str:
 def register_filters(app: Flask) -> None:
     app.add_template_filter(clinic_time, "clinic_time")
     app.add_template_filter(time_open, "time_open")
+    app.add_template_filter(clinic_span, "clinic_span")
+    app.add_template_filter(people, "people")
+    app.add_template_filter(role_name, "role_name")
     app.add_template_global(clinic_zone, "clinic_zone")

@@ -42,6 +42,14 @@ def read(schema: Schema, form: MultiDict, *, booleans: tuple[str, ...] = (),
         return {}, flatten(error.messages)
 
 
+def posted_id(form: MultiDict, name: str) -> int:
+    """The row a form acts on; a missing or made-up one is simply not found."""
+    value = form.get(name, "")
+    if not value.isascii() or not value.isdigit() or len(value) > 9:
+        raise NotFound("row")
+    return int(value)
+
+
 def _typed(field: fields.Field, text: str) -> Any:
     """A form posts only text; the API's whole-number fields are strict (JSON numbers), so a
     number typed into a form is made one. Anything else stays text for the schema to refuse."""
@@ -61,6 +69,11 @@ def flatten(messages: Any, prefix: str = "") -> dict[str, str]:
         name = FORM if key == "_schema" else f"{prefix}.{key}" if prefix else str(key)
         problems.update(flatten(value, name) if not isinstance(value, str) else {name: value})
     return problems
+
+
+def labelled(problems: dict[str, str], labels: dict[str, str]) -> dict[str, str]:
+    """The summary at the top names each field; next to the field the message alone is enough."""
+    return {name: f"{labels[name]}: {text}" if name in labels else text for name, text in problems.items()}
 
 
 def refusal(error: Exception) -> dict[str, str]:

@@ -23,6 +23,7 @@ NAVIGATION = (
     ("admin.clinic", "Clinic settings"),
     ("admin.chairs", "Chairs"),
     ("admin.treatment_types", "Treatment types"),
+    ("clinician_pages.clinicians", "Clinicians"),
     ("admin.staff", "Staff"),
 )
 HOME = {FRONT_DESK: "schedule.schedule", MONITORING: "monitoring.alerts", ADMIN: "schedule.schedule"}

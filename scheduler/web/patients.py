@@ -37,7 +37,7 @@ def patients():
     if problems:
         return render_template("web/patient_pages/patients.html", q=request.args.get("q", ""),
                                found=[], more=False, page=page, problems=problems,
-                               summary=_labelled(problems)), 422
+                               summary=forms.labelled(problems, LABELS)), 422
     listing = search_patients(query["q"]) if query["q"] else patient_views.recently_added_patients()
     found, more = _slice(listing, page)
     return render_template("web/patient_pages/patients.html", q=query["q"], found=found, more=more,
@@ -120,13 +120,7 @@ def maintenance_due():
 
 def _patient_form(patient, values, problems: dict[str, str], status: int = 200):
     return render_template("web/patient_pages/patient_form.html", patient=patient, values=values,
-                           problems=problems, summary=_labelled(problems), labels=LABELS), status
-
-
-def _labelled(problems: dict[str, str]) -> dict[str, str]:
-    """The summary at the top names each field; next to the field the message alone is enough."""
-    return {name: f"{LABELS[name]}: {text}" if name in LABELS else text
-            for name, text in problems.items()}
+                           problems=problems, summary=forms.labelled(problems, LABELS), labels=LABELS), status
 
 
 def _page_number() -> int:

@@ -8,7 +8,8 @@ from flask import render_template, request
 from .. import clock
 from ..api.access import ALL_STAFF
 from ..services.clinic import find_clinic
-from ..services.schedule import chairs_for_schedule, sessions_between
+from ..services import staffing
+from ..services.schedule import ScheduledSession, chairs_for_schedule, sessions_between
 from .access import page_for
 from .display import clinic_zone
 from .pages import web_blueprint
@@ -26,6 +27,7 @@ def schedule():
     day, problem = _day_asked(today)
     span = span_of(day, view, zone)
     sessions = sessions_between(span.start, span.end)
+    shifts = staffing.shifts_between(span.start, span.end) if view == DAY else []
     clinic = find_clinic()
     opens, closes = working_hours(clinic.opening_hours if clinic else {})
     return render_template(
@@ -34,7 +36,15 @@ def schedule():
         grid=cells(sessions, zone, view), hours=hour_rows(sessions, zone, opens, closes),
         previous=step(day, view, forward=False), next=step(day, view, forward=True),
         count=sum(1 for s in sessions if s.status != "cancelled"),
+        shifts=shifts, roles=staffing.roles_on_shift(span.start, span.end, shifts) if view == DAY else [],
+        uncovered=_uncovered(sessions, span),
     ), 200 if problem is None else 422
+
+
+def _uncovered(sessions: list[ScheduledSession], span) -> list[ScheduledSession]:
+    """The span's booked sessions that no clinician on shift can cover: for the desk to move."""
+    ids = {a.id for a in staffing.uncovered_sessions(span.start, span.end)}
+    return [s for s in sessions if s.appointment_id in ids]
 
 
 def _day_asked(today: date) -> tuple[date, str | None]:

@@ -158,3 +158,12 @@ def test_a_new_shift_offers_the_time_it_covers_to_the_waitlist(app, clock):
     assert added.status_code == 201, added.json
     [offer] = desk.get("/waitlist").json[0]["offers"]
     assert offer["appointment_start"] == "2026-06-03T16:00:00+00:00"  # 12:00, when the doctor comes in
+
+
+def test_a_staffing_line_with_a_bad_role_is_refused_at_the_field_not_a_crash(app):
+    admin = api_as(app, "admin")
+    set_up_clinic(admin)
+    refused = admin.post("/treatment-types", json={"name": "Nasal spray", "duration_minutes": 120, "staffing": [
+        {"role": "Head Nurse!", "patients_per_staff": 2}, {"role": "nurse", "patients_per_staff": 2}]})
+    assert refused.status_code == 422, refused.json
+    assert "role" in refused.json["errors"]["json"]["staffing"]["0"]

@@ -67,6 +67,7 @@ PAGES = (
     ("/admin/clinic", "Clinic settings", "admin-clinic"),
     ("/admin/chairs", "Chairs", "admin-chairs"),
     ("/admin/treatment-types", "Treatment types", "admin-treatment-types"),
+    ("/admin/clinicians", "Clinicians", "admin-clinicians-tour"),
     ("/admin/staff", "Staff", "admin-staff"),
 )
 

@@ -13,7 +13,7 @@ MENU = {
     "monitoring": {"Schedule", "Patients", "Alerts", "Today in the clinic", "Failed messages"},
     "admin": {"Schedule", "Patients", "Book a course", "Due for maintenance", "Alerts",
               "Today in the clinic", "Failed messages", "Clinic settings", "Chairs",
-              "Treatment types", "Staff"},
+              "Treatment types", "Clinicians", "Staff"},
 }
 HOME_HEADING = {"front_desk": "Schedule", "monitoring": "Open alerts", "admin": "Schedule"}
 

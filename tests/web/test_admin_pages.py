@@ -341,6 +341,52 @@ def test_a_bad_protocol_is_named_on_the_page_and_changes_nothing(app, changes, f
     assert api_as(app, "admin").get("/treatment-types").json[0]["protocol"] is None
 
 
+def test_admin_says_which_staff_a_treatment_needs_and_can_clear_it(app):
+    admin = pages_as(app, "admin")
+    added = admin.post("/admin/treatment-types", {
+        "action": "add", "name": "Nasal spray", "duration_minutes": "120", "buffer_minutes": "10",
+        "staffing.0.role": "", "staffing.0.patients_per_staff": "",
+        "staffing.1.role": "prescriber", "staffing.1.patients_per_staff": "6"})
+    assert added.status_code == 303
+    made = api_as(app, "admin").get("/treatment-types").json[0]
+    assert made["staffing"] == [{"role": "prescriber", "patients_per_staff": 6}]
+    assert "Nasal spray 120 min 10 min 1 prescriber per 6 patients" in text_of(admin.get("/admin/treatment-types"))
+    form = form_on(admin.get(f"/admin/treatment-types?edit={made['id']}"), "/admin/treatment-types")
+    assert (form["staffing.0.role"], form["staffing.0.patients_per_staff"]) == ("prescriber", "6")
+    form.update({"staffing.1.role": "nurse", "staffing.1.patients_per_staff": "3"})
+    assert admin.post("/admin/treatment-types", form).status_code == 303
+    assert api_as(app, "admin").get("/treatment-types").json[0]["staffing"] == [
+        {"role": "prescriber", "patients_per_staff": 6}, {"role": "nurse", "patients_per_staff": 3}]
+    form.update({"staffing.0.role": "", "staffing.0.patients_per_staff": "", "staffing.1.role": "",
+                 "staffing.1.patients_per_staff": ""})
+    assert admin.post("/admin/treatment-types", form).status_code == 303
+    assert api_as(app, "admin").get("/treatment-types").json[0]["staffing"] == []
+    assert "a chair only" in text_of(admin.get("/admin/treatment-types"))
+
+
+@pytest.mark.parametrize("lines, field, words", [
+    ({"staffing.0.role": "prescriber"}, "staffing-0-patients_per_staff",
+     "Staff needed, line 1: patients per person: Required."),
+    ({"staffing.0.patients_per_staff": "6"}, "staffing-0-role", "Staff needed, line 1: choose a role"),
+    ({"staffing.1.role": "nurse", "staffing.1.patients_per_staff": "0"}, "staffing-1-patients_per_staff",
+     "Staff needed, line 2: patients per person: Must be from 1 to 50."),
+    ({"staffing.0.role": "nurse", "staffing.0.patients_per_staff": "a few"}, "staffing-0-patients_per_staff",
+     "Staff needed, line 1: patients per person: Must be a whole number of patients."),
+    ({"staffing.0.role": "nurse", "staffing.0.patients_per_staff": "2", "staffing.1.role": "nurse",
+      "staffing.1.patients_per_staff": "4"}, "staffing-1-role", "Staff needed, line 2: role: each role once"),
+    ({"staffing.0.role": "Head Nurse!", "staffing.0.patients_per_staff": "2"}, "staffing-0-role",
+     "Staff needed, line 1: role: must be one lower-case word"),
+])
+def test_bad_staffing_is_named_at_its_line_in_words(app, lines, field, words):
+    refused = pages_as(app, "admin").post("/admin/treatment-types", {
+        "action": "add", "name": "Nasal spray", "duration_minutes": "120", "buffer_minutes": "10", **lines})
+    assert refused.status_code == 422
+    assert f'id="e-{field}"' in refused.get_data(as_text=True)
+    assert words in text_of(refused)
+    assert "patients_per_staff" not in text_of(refused)
+    assert api_as(app, "admin").get("/treatment-types").json == []
+
+
 # --- Staff accounts -------------------------------------------------------------------------
 
 def test_admin_creates_an_account_that_can_sign_in(app):

@@ -82,3 +82,40 @@ def test_the_menu_shows_each_role_only_its_pages(app, clinic):
     assert "Schedule" in desk and "Clinic settings" not in desk and "Alerts" not in desk
     admin = text_of(pages_as(app, "admin").get("/schedule"))
     assert "Schedule" in admin
+
+
+# --- staffing -----------------------------------------------------------------------------------
+
+def test_the_day_shows_who_is_on_shift_and_the_busiest_moment_per_role(app):
+    from .test_clinician_pages import staffed_day
+
+    admin, ids, doctor, _, booked = staffed_day(app)
+    nurse = admin.post("/clinicians", json={"name": "Sam Reyes", "role": "nurse"}).json["id"]
+    admin.post(f"/clinicians/{nurse}/shifts", json={"start": clinic_time("2026-06-02", "22:00"),
+                                                     "end": clinic_time("2026-06-03", "06:00")})
+    spray = booked["treatment_type_id"]
+    assert book_session(admin, make_patient(admin), spray, clinic_time("2026-06-02", "11:00")).status_code == 201
+    page = text_of(pages_as(app, "front_desk").get("/schedule?day=2026-06-02"))
+    assert "Prescribers: 1 on shift 08:00–17:00, at most 1 in use at once" in page
+    assert "Nurses: 1 on shift 22:00–Wed 06:00, at most 0 in use at once" in page
+    assert "Dr. Ana Ortiz Prescriber 08:00–17:00" in page
+    assert "no clinician to cover" not in page.lower()
+
+
+def test_a_session_left_without_cover_is_marked_in_words_with_a_link_to_move_it(app):
+    from .test_clinician_pages import staffed_day
+
+    admin, _, _, shift, booked = staffed_day(app)
+    assert admin.call("DELETE", f"/shifts/{shift}?force=true").status_code == 200
+    response = pages_as(app, "front_desk").get("/schedule?day=2026-06-02")
+    page = text_of(response)
+    assert "1 session with no clinician to cover At these times the sessions need more clinicians than are on shift: add a shift, or move it. 10:00–12:00 Ada Lovelace, Nasal spray: move" in page
+    assert "10:00–12:00 Ada Lovelace Nasal spray scheduled ⚠ No clinician to cover" in page
+    assert "Prescribers: nobody on shift, at most 1/2 needed at once: more than on shift" in page
+    assert f'href="/appointments/{booked["id"]}#reschedule"' in response.get_data(as_text=True)
+
+
+def test_a_day_without_staffing_shows_no_staff_box(app, clinic):
+    admin, ids = clinic
+    _book(admin, ids, "2026-06-02", "09:00")
+    assert "Staff on shift" not in text_of(pages_as(app, "front_desk").get("/schedule?day=2026-06-02"))
