@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ..engine.appointment_status import HOLDING
 from ..engine.courses import Calendar
 from ..engine.slots import Timeline, patient_days
-from ..engine.staffing import Cover, cover_for, needs_of
+from ..engine.staffing import NOBODY_NEEDED, Cover, cover_for, needs_of
 from ..extensions import db
 from ..models import Appointment, Chair, Clinic, Clinician, Shift, TreatmentType
 from .clinic import scheduling_rules, treatment_rules
@@ -32,24 +32,32 @@ def load_calendar(clinic: Clinic, treatment: TreatmentType, patient_id: int | No
     """The calendar for booking `treatment` between `start` and `end`."""
     rules = scheduling_rules(clinic)
     chair_ids = _bookable_chairs(chair_id, preferred_chair_id)
-    holds = _holds_by_chair(chair_ids, start, end, ignore_appointment_id)
+    needs = needs_of(treatment.staffing or ())
+    if needs:
+        # One read of the sessions around the range serves both the chairs and the staff.
+        booked = _sessions_around(start, end, ignore_appointment_id)
+        holds = _by_chair(chair_ids, ((c, s, held) for c, s, _, held, _ in booked if held > start))
+        staff = staff_cover(treatment, start, end, ignore_appointment_id, booked)
+    else:
+        holds = _holds_by_chair(chair_ids, start, end, ignore_appointment_id)
+        staff = NOBODY_NEEDED
     patient = Timeline()
     if patient_id is not None:
         starts = _patient_session_starts(patient_id, start - LONGEST_HOLD, end + LONGEST_HOLD,
                                          ignore_appointment_id)
         patient = patient_days(rules.hours, starts)
     chairs = {cid: Timeline(holds.get(cid, ())) for cid in chair_ids}
-    staff = staff_cover(treatment, start, end, ignore_appointment_id)
     return Calendar(rules, treatment_rules(treatment), chairs, patient, staff)
 
 
 def staff_cover(treatment: TreatmentType, start: datetime, end: datetime,
-                ignore_appointment_id: int | None = None) -> Cover:
+                ignore_appointment_id: int | None = None, booked: list | None = None) -> Cover:
     """Who can cover `treatment`'s sessions starting in [start, end): the shifts of the roles it
-    needs, less what the sessions booked then (of every treatment type) already use."""
+    needs, less what the sessions booked then (of every treatment type) already use. `booked`:
+    the rows of _sessions_around, when the caller has read them already."""
     needs = needs_of(treatment.staffing or ())
     if not needs:
-        return cover_for(needs, {}, ())
+        return NOBODY_NEEDED
     low, high = start - LONGEST_HOLD, end + LONGEST_HOLD
     shifts = defaultdict(list)
     for role, shift_start, shift_end in db.session.execute(
@@ -60,16 +68,25 @@ def staff_cover(treatment: TreatmentType, start: datetime, end: datetime,
     # Each treatment type's needs read once: a month of sessions shares a handful of them.
     needs_by_type = {type_id: needs_of(staffing) for type_id, staffing in db.session.execute(
         select(TreatmentType.id, TreatmentType.staffing)) if staffing}
-    query = (select(Appointment.start_at, Appointment.end_at, Appointment.treatment_type_id)
-             .where(Appointment.status.in_(HOLDING), Appointment.start_at >= low - LONGEST_HOLD,
-                    Appointment.start_at < high, Appointment.end_at > low,
-                    Appointment.treatment_type_id.in_(list(needs_by_type))))
+    if booked is None:
+        booked = _sessions_around(start, end, ignore_appointment_id)
+    sessions = [(s, e, needs_by_type[type_id]) for _, s, e, _, type_id in booked
+                if type_id in needs_by_type and e > low]
+    return cover_for(needs, shifts, sessions)
+
+
+def _sessions_around(start: datetime, end: datetime, ignore_appointment_id: int | None) -> list:
+    """(chair_id, start_at, end_at, held_until, treatment_type_id) of every session holding its
+    chair that can touch a session starting in [start, end): from a day before (a hold reaches
+    back at most LONGEST_HOLD) to a day after (a session starting before `end` runs past it)."""
+    query = (select(Appointment.chair_id, Appointment.start_at, Appointment.end_at, Appointment.held_until,
+                    Appointment.treatment_type_id)
+             .where(Appointment.status.in_(HOLDING), Appointment.start_at >= start - 2 * LONGEST_HOLD,
+                    Appointment.start_at < end + LONGEST_HOLD))
     if ignore_appointment_id is not None:
         query = query.where(Appointment.id != ignore_appointment_id)
     # On the session's connection, not through the ORM: thousands of plain rows, no objects.
-    rows = db.session.connection().execute(query).all()
-    sessions = [(s, e, needs_by_type[type_id]) for s, e, type_id in rows]
-    return cover_for(needs, shifts, sessions)
+    return db.session.connection().execute(query).all()
 
 
 def _bookable_chairs(chair_id: int | None, preferred_chair_id: int | None) -> list[int]:
@@ -95,12 +112,17 @@ def _holds_by_chair(chair_ids: list[int], start: datetime, end: datetime,
     )
     if ignore_appointment_id is not None:
         query = query.where(Appointment.id != ignore_appointment_id)
-    holds: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    return _by_chair(chair_ids, db.session.execute(query))
+
+
+def _by_chair(chair_ids: list[int], holds) -> dict[int, list[tuple[datetime, datetime]]]:
+    """(chair_id, start, end) holds, grouped by chair, for the chairs asked about."""
+    by_chair: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     wanted = set(chair_ids)
-    for chair_id, hold_start, hold_end in db.session.execute(query):
+    for chair_id, hold_start, hold_end in holds:
         if chair_id in wanted:
-            holds[chair_id].append((hold_start, hold_end))
-    return holds
+            by_chair[chair_id].append((hold_start, hold_end))
+    return by_chair
 
 
 def _patient_session_starts(patient_id: int, start: datetime, end: datetime,
