@@ -167,3 +167,18 @@ def test_a_staffing_line_with_a_bad_role_is_refused_at_the_field_not_a_crash(app
         {"role": "Head Nurse!", "patients_per_staff": 2}, {"role": "nurse", "patients_per_staff": 2}]})
     assert refused.status_code == 422, refused.json
     assert "role" in refused.json["errors"]["json"]["staffing"]["0"]
+
+
+def test_a_weekly_rota_covers_the_same_wall_clock_hours_either_side_of_the_autumn_change(app, clock):
+    # Friday 30 October is EDT, Monday 2 November EST: the doctor is in 08:00-16:00 on both, so a
+    # two-hour session may start at 14:00 and not at 14:15 on either day.
+    admin, clinic, spray, doctor, _ = staffed_clinic(app)
+    desk = api_as(app, "front_desk")
+    rota = admin.post(f"/clinicians/{doctor}/shifts/weekly", json={
+        "first_day": "2026-10-30", "last_day": "2026-11-02",
+        "pattern": {"fri": [["08:00", "16:00"]], "mon": [["08:00", "16:00"]]}})
+    assert rota.status_code == 201 and len(rota.json) == 2, rota.json
+    for day in ("2026-10-30", "2026-11-02"):
+        late = book_session(desk, make_patient(desk), spray, clinic_time(day, "14:15"))
+        assert late.status_code == 409, (day, late.json)
+        assert book_session(desk, make_patient(desk), spray, clinic_time(day, "14:00")).status_code == 201, day
