@@ -17,6 +17,7 @@ NAVIGATION = (
     ("patient_pages.patients", "Patients"),
     ("booking_pages.new_course", "Book a course"),
     ("patient_pages.maintenance_due", "Due for maintenance"),
+    ("waitlist_pages.waitlist_page", "Waitlist"),
     ("monitoring.alerts", "Alerts"),
     ("monitoring.today", "Today in the clinic"),
     ("monitoring.failed_messages", "Failed messages"),
