@@ -43,13 +43,13 @@ def clinic_span(start: datetime, end: datetime) -> str:
 
 
 def day_span(first: date, last: date) -> str:
-    """Clinic-local days as staff write them: "Tue 2 Jun – Fri 5 Jun 2026", one day once."""
+    """Clinic-local days as clinic_time writes them: "Tue 02 Jun – Fri 05 Jun 2026", one day once."""
     if first == last:
-        return f"{_day(first)} {first.year}"
-    return f"{_day(first)}{'' if first.year == last.year else f' {first.year}'} – {_day(last)} {last.year}"
+        return f"{first:%a %d %b %Y}"
+    return f"{first:{'%a %d %b' if first.year == last.year else '%a %d %b %Y'}} – {last:%a %d %b %Y}"
 
 
-def _day(moment: date) -> str:
+def _day(moment: datetime) -> str:
     return f"{moment:%a} {moment.day} {moment:%b}"
 
 

@@ -75,7 +75,7 @@ def take_offer(entry_id: int):
         problem = f"Nothing was booked: {forms.refusal(closed)[forms.FORM]}."
         return _list_page({f"offer-{offer_id}": problem}, forms.status_of(closed))
     chair = booking_views.chair_names().get(offer.chair_id, "")
-    flash(f"Booked for the patient: {clinic_time(offer.start_at)}, {chair}. It is on their page.")
+    flash(f"Booked for the patient: {clinic_time(offer.start_at)}, {chair}. The entry is now under Booked.")
     return redirect(url_for(".waitlist_page"), 303)
 
 

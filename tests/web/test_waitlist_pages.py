@@ -33,7 +33,7 @@ def test_the_desk_puts_a_patient_on_the_waitlist_and_sees_them_waiting(app, clin
     assert (added.status_code, added.headers["Location"]) == (303, "/waitlist")
     page = text_of(desk.get("/waitlist"))
     assert "Put on the waitlist: when a fitting time comes free, the patient is offered it." in page
-    assert ("Lovelace, Ada IV infusion Tue 2 Jun – Fri 5 Jun 2026 09:00 to 13:00 waiting Mon 01 Jun 2026"
+    assert ("Lovelace, Ada IV infusion Tue 02 Jun – Fri 05 Jun 2026 09:00 to 13:00 waiting Mon 01 Jun 2026"
             in page)
     assert clinic.entry(clinic.desk.get("/waitlist").json[0]["id"])["from_time"] == "09:00"
 
@@ -103,7 +103,7 @@ def test_an_offer_shows_its_time_chair_and_outcome_and_the_desk_books_it_for_a_c
     offer = clinic.entry(entry)["offers"][0]["id"]
     booked = desk.post(f"/waitlist/{entry}/take", {"offer_id": offer})
     assert (booked.status_code, booked.headers["Location"]) == (303, "/waitlist")
-    assert "Booked for the patient: Wed 03 Jun 2026, 10:00 EDT, Chair 1." in text_of(desk.get("/waitlist"))
+    assert "Booked for the patient: Wed 03 Jun 2026, 10:00 EDT, Chair 1. The entry is now under Booked." in text_of(desk.get("/waitlist"))
     assert [a["start"] for a in clinic.sessions_of(patient)] == [WED_10_UTC]
     assert "Wed 03 Jun, 10:00 Chair 1 Mon 01 Jun, 08:00 Mon 01 Jun, 10:00 booked" in text_of(
         desk.get("/waitlist?status=booked"))
@@ -158,11 +158,11 @@ def test_open_entries_come_first_and_the_others_are_behind_the_filter(app, clini
     _old, old = clinic.waiting(earliest="2026-06-01", latest="2026-06-02")
     _new, new = clinic.waiting()
     clinic.desk.call("DELETE", f"/waitlist/{new}")
-    assert [text in text_of(desk.get("/waitlist")) for text in ("Mon 1 Jun – Tue 2 Jun", "Tue 2 Jun – Fri 5 Jun")] \
+    assert [text in text_of(desk.get("/waitlist")) for text in ("Mon 01 Jun – Tue 02 Jun", "Tue 02 Jun – Fri 05 Jun")] \
         == [True, False]
     clock.advance(days=2)
     desk = pages_as(app, "front_desk")  # signed in anew: a sign-in lasts less than two days
-    assert "Mon 1 Jun – Tue 2 Jun 2026 any time of day window passed" in text_of(desk.get("/waitlist?status=expired"))
+    assert "Mon 01 Jun – Tue 02 Jun 2026 any time of day window passed" in text_of(desk.get("/waitlist?status=expired"))
     assert "No one here." in text_of(desk.get("/waitlist"))
     unknown = desk.get("/waitlist?status=everything")
     assert unknown.status_code == 422 and "There is no such list" in text_of(unknown)
