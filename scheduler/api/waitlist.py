@@ -2,7 +2,6 @@
 from flask.views import MethodView
 
 from ..services import waitlist
-from ..services.errors import NotFound
 from .access import ALL_STAFF, BOOKERS, roles
 from .blueprint import Blueprint
 from .paging import PAGES, QueryPage
@@ -63,7 +62,4 @@ class TakeOffer(MethodView):
 
         The same as the patient taking it from their link: the first to take a time gets it.
         """
-        entry = waitlist.get_entry(entry_id)
-        if fields["offer_id"] not in {offer.id for offer in entry.offers}:
-            raise NotFound("offer of this entry", "offer_id")
-        return waitlist.take_offer(fields["offer_id"]).entry
+        return waitlist.take_entry_offer(entry_id, fields["offer_id"]).entry

@@ -27,3 +27,10 @@ def sessions_outside_courses(patient_id: int) -> list[Appointment]:
     return list(db.session.scalars(
         select(Appointment).where(Appointment.patient_id == patient_id, Appointment.course_id.is_(None))
         .order_by(Appointment.start_at.desc(), Appointment.id.desc())))
+
+
+def patients_with_ids(ids: set[int]) -> dict[int, Patient]:
+    """The patients a list names (the waitlist's, say), read at once, by id."""
+    if not ids:
+        return {}
+    return {p.id: p for p in db.session.scalars(select(Patient).where(Patient.id.in_(ids)))}

@@ -231,6 +231,14 @@ def take_offer(offer_id: int) -> WaitlistOffer:
     return offer
 
 
+def take_entry_offer(entry_id: int, offer_id: int) -> WaitlistOffer:
+    """Take one of this entry's offers, for a patient who phones: an offer made to someone
+    else is not found, so the desk cannot book one patient's offer for another."""
+    if offer_id not in {offer.id for offer in get_entry(entry_id).offers}:
+        raise NotFound("offer of this entry", "offer_id")
+    return take_offer(offer_id)
+
+
 def get_offer(offer_id: int) -> WaitlistOffer:
     offer = db.session.get(WaitlistOffer, offer_id)
     if offer is None:

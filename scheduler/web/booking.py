@@ -15,6 +15,7 @@ from ..api.schemas.booking import CancelSchema, CourseCancelSchema, CourseReques
 from ..api.schemas.fields import EARLIEST, LATEST, Clock, Id
 from ..engine.appointment_status import TRANSITIONS
 from ..engine.hours import parse_clock
+from ..models import Patient
 from ..services import booking, booking_views
 from ..services.booking import CourseRequest
 from ..services.clinic import get_treatment_type
@@ -127,11 +128,7 @@ def _course_form(entered: Mapping[str, str], problems: dict[str, str] | None = N
     `sessions` holds (start, chair id or None when the chair is chosen at booking); a start the
     schema could not read stays the text that was posted, so it is shown back as entered."""
     problems = problems or {}
-    patient_id = _whole_number(entered.get("patient_id"))
-    patient = booking_views.find_patient(patient_id) if patient_id else None
-    choices = booking_views.patients_to_choose(_search_text(entered.get("q", "")))
-    if patient and patient not in choices:
-        choices.insert(0, patient)
+    patient, patient_options = patient_picker(entered)
     treatment_id = _whole_number(entered.get("treatment_type_id"))
     rows = [{"number": n, "start": start, "chair": chair,
              "problem": problems.get(f"starts.{n - 1}"),
@@ -139,11 +136,24 @@ def _course_form(entered: Mapping[str, str], problems: dict[str, str] | None = N
             for n, (start, chair) in enumerate(sessions, start=1)]
     return render_template(
         "web/booking_pages/new_course.html", entered=entered, problems=problems, patient=patient,
-        patient_options=[(p.id, f"{p.last_name}, {p.first_name} · {p.phone or 'no phone'}") for p in choices],
-        treatment_options=[(t.id, f"{t.name} ({t.duration_minutes} min)")
-                           for t in booking_views.active_treatment_types()],
+        patient_options=patient_options, treatment_options=treatment_options(),
         kinds=KINDS, rows=rows, chairs=booking_views.chair_names(), usual_rules=_usual_rules(),
         carried=CARRIED)
+
+
+def patient_picker(entered: Mapping[str, str]) -> tuple[Patient | None, list[tuple[int, str]]]:
+    """The patient chosen (or None), and the patients to choose from: those the search text
+    `q` finds, with the chosen one kept among them."""
+    patient_id = _whole_number(entered.get("patient_id"))
+    patient = booking_views.find_patient(patient_id) if patient_id else None
+    choices = booking_views.patients_to_choose(_search_text(entered.get("q", "")))
+    if patient and patient not in choices:
+        choices.insert(0, patient)
+    return patient, [(p.id, f"{p.last_name}, {p.first_name} · {p.phone or 'no phone'}") for p in choices]
+
+
+def treatment_options() -> list[tuple[int, str]]:
+    return [(t.id, f"{t.name} ({t.duration_minutes} min)") for t in booking_views.active_treatment_types()]
 
 
 def _slot_options(treatment_id: int | None, chosen: datetime | str):

@@ -1,7 +1,7 @@
 """How pages show times: in the clinic's time zone, with the zone named, never in UTC."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
@@ -42,6 +42,13 @@ def clinic_span(start: datetime, end: datetime) -> str:
     return f"{_day(first)}, {_clock(first)} – {until}"
 
 
+def day_span(first: date, last: date) -> str:
+    """Clinic-local days as clinic_time writes them: "Tue 02 Jun – Fri 05 Jun 2026", one day once."""
+    if first == last:
+        return f"{first:%a %d %b %Y}"
+    return f"{first:{'%a %d %b' if first.year == last.year else '%a %d %b %Y'}} – {last:%a %d %b %Y}"
+
+
 def _day(moment: datetime) -> str:
     return f"{moment:%a} {moment.day} {moment:%b}"
 
@@ -80,6 +87,7 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(clinic_time, "clinic_time")
     app.add_template_filter(time_open, "time_open")
     app.add_template_filter(clinic_span, "clinic_span")
+    app.add_template_filter(day_span, "day_span")
     app.add_template_filter(people, "people")
     app.add_template_filter(role_name, "role_name")
     app.add_template_global(clinic_zone, "clinic_zone")

@@ -17,6 +17,7 @@ NAVIGATION = (
     ("patient_pages.patients", "Patients"),
     ("booking_pages.new_course", "Book a course"),
     ("patient_pages.maintenance_due", "Due for maintenance"),
+    ("waitlist_pages.waitlist_page", "Waitlist"),
     ("monitoring.alerts", "Alerts"),
     ("monitoring.today", "Today in the clinic"),
     ("monitoring.failed_messages", "Failed messages"),
@@ -27,12 +28,18 @@ NAVIGATION = (
     ("admin.staff", "Staff"),
 )
 HOME = {FRONT_DESK: "schedule.schedule", MONITORING: "monitoring.alerts", ADMIN: "schedule.schedule"}
+LAST_PAGE = 10_000  # keeps a typed ?page= inside SQL's integers
 
 
 def one_page(listing: Select, page: int, size: int) -> tuple[list, bool]:
     """One page of a listing, and whether more follow (one row more is read to know)."""
     rows = list(db.session.scalars(listing.offset((page - 1) * size).limit(size + 1)))
     return rows[:size], len(rows) > size
+
+
+def page_number() -> int:
+    """The ?page= asked for, 1 when none or nonsense."""
+    return min(max(request.args.get("page", 1, type=int), 1), LAST_PAGE)
 
 
 def web_blueprint(name: str, import_name: str, **options) -> Blueprint:

@@ -15,12 +15,11 @@ from ..services.patients import create_patient, get_patient, search_patients, up
 from . import forms
 from .access import current_staff, page_for
 from .display import clinic_zone
-from .pages import one_page, web_blueprint
+from .pages import one_page, page_number, web_blueprint
 
 bp = web_blueprint("patient_pages", __name__)
 
 PAGE_SIZE = 50  # a screenful to scan; past that, a narrower search is quicker than paging
-LAST_PAGE = 10_000  # keeps a typed ?page= inside SQL's integers
 CONSENTS = ("sms_opt_in", "email_opt_in")
 FIELDS = ("first_name", "last_name", "phone", "email", "timezone") + CONSENTS
 LABELS = {"first_name": "First name", "last_name": "Last name", "phone": "Mobile phone",
@@ -32,7 +31,7 @@ LABELS = {"first_name": "First name", "last_name": "Last name", "phone": "Mobile
 @page_for(*ALL_STAFF)
 def patients():
     """Search by name or phone; with nothing typed, the patients added most recently."""
-    page = _page_number()
+    page = page_number()
     query, problems = forms.read(PatientQuerySchema(), MultiDict({"q": request.args.get("q", "")}))
     if problems:
         return render_template("web/patient_pages/patients.html", q=request.args.get("q", ""),
@@ -111,7 +110,7 @@ def patient(patient_id: int):
 @page_for(*BOOKERS)
 def maintenance_due():
     """Patients whose induction is over and who have nothing booked: the front desk's call list."""
-    page = _page_number()
+    page = page_number()
     due = maintenance.patients_due_for_maintenance(
         clock.now(), clinic_zone(), limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     return render_template("web/patient_pages/maintenance_due.html", due=due[:PAGE_SIZE],
@@ -121,10 +120,6 @@ def maintenance_due():
 def _patient_form(patient, values, problems: dict[str, str], status: int = 200):
     return render_template("web/patient_pages/patient_form.html", patient=patient, values=values,
                            problems=problems, summary=forms.labelled(problems, LABELS), labels=LABELS), status
-
-
-def _page_number() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), LAST_PAGE)
 
 
 def _slice(listing: Select, page: int) -> tuple[list, bool]:

@@ -61,6 +61,7 @@ PAGES = (
     ("/patients/new", "New patient", "patient-new"),
     ("/courses/new", "Book a course", "course-new"),
     ("/maintenance-due", "maintenance", "maintenance-due"),
+    ("/waitlist", "Waitlist", "waitlist"),
     ("/monitoring/alerts", "Open alerts", "monitoring-alerts"),
     ("/monitoring/today", "Today", "monitoring-today"),
     ("/monitoring/failed-messages", "did not reach", "monitoring-failed-messages"),

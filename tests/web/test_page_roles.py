@@ -7,10 +7,19 @@ import pytest
 from notifications.web import STAFF_BLUEPRINTS
 from scheduler.models.staff import ROLES
 from scheduler.web import BLUEPRINTS
+from scheduler.web.pages import menu_for
 
 from .pages import pages_as
 
 OPEN_PAGES = {"web.home", "web.sign_in", "web.sign_out", "web.static"}
+# Each role's menu, in the order it shows; the browser tests check the same through sign-in.
+MENU = {
+    "front_desk": ("Schedule", "Patients", "Book a course", "Due for maintenance", "Waitlist"),
+    "monitoring": ("Schedule", "Patients", "Waitlist", "Alerts", "Today in the clinic", "Failed messages"),
+    "admin": ("Schedule", "Patients", "Book a course", "Due for maintenance", "Waitlist", "Alerts",
+              "Today in the clinic", "Failed messages", "Clinic settings", "Chairs",
+              "Treatment types", "Clinicians", "Staff"),
+}
 WEB = {blueprint.name for blueprint in (*BLUEPRINTS, *STAFF_BLUEPRINTS)}
 
 
@@ -58,3 +67,9 @@ def test_a_role_gets_403_from_every_page_not_for_it(app, role):
         assert response.status_code == 403, (role, method, path)
         refused += 1
     assert refused or role == "admin"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_has_its_menu(app, role):
+    with app.app_context():
+        assert tuple(label for _, label in menu_for(role)) == MENU[role]
