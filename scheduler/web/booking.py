@@ -15,7 +15,7 @@ from ..api.schemas.booking import CancelSchema, CourseCancelSchema, CourseReques
 from ..api.schemas.fields import EARLIEST, LATEST, Clock, Id
 from ..engine.appointment_status import TRANSITIONS
 from ..engine.hours import parse_clock
-from ..services import booking, booking_views
+from ..services import booking, booking_views, staffing
 from ..services.booking import CourseRequest
 from ..services.clinic import get_treatment_type
 from ..services.patients import get_patient
@@ -44,7 +44,7 @@ class CourseForm(CourseRequestSchema):
 # The course's rules on the form, filled in from the chosen treatment's protocol.
 RULES = ("sessions", "min_gap_hours", "max_span_days", "interval_days")
 # What the patient search (a GET form of its own) carries over of the course form.
-CARRIED = ("treatment_type_id", "kind", *RULES, "rules_from")
+CARRIED = ("treatment_type_id", "kind", *RULES, "rules_from", "clinician_id")
 
 
 # --- booking a course ------------------------------------------------------------------------
@@ -143,7 +143,8 @@ def _course_form(entered: Mapping[str, str], problems: dict[str, str] | None = N
         treatment_options=[(t.id, f"{t.name} ({t.duration_minutes} min)")
                            for t in booking_views.active_treatment_types()],
         kinds=KINDS, rows=rows, chairs=booking_views.chair_names(), usual_rules=_usual_rules(),
-        carried=CARRIED)
+        carried=CARRIED, clinician_options=[(c.id, f"{c.name} ({c.role.replace('_', ' ')})")
+                                            for c in staffing.list_clinicians(active=True)])
 
 
 def _slot_options(treatment_id: int | None, chosen: datetime | str):
