@@ -14,7 +14,7 @@ from typing import Iterable, Mapping, Sequence
 
 from .errors import CourseRuleBroken, NoScheduleFits, NotBookable, SlotTaken
 from .slots import Clinic, Slot, Timeline, Treatment, earliest_slot, first_free_chair, opening_window_for
-from .staffing import NOBODY_NEEDED, Cover
+from .staffing import NOBODY_NEEDED, Busy
 
 INDUCTION = "induction"
 MAINTENANCE = "maintenance"
@@ -39,7 +39,7 @@ class Calendar:
     treatment: Treatment
     chairs: Mapping[int, Timeline]  # in order of preference
     patient: Timeline  # the local days the patient already has a session on
-    staff: Cover = NOBODY_NEEDED  # the clinicians on shift and what booked sessions use of them
+    staff: Busy = NOBODY_NEEDED  # the clinicians on shift and what booked sessions use of them
 
 
 def course_shape_problem(rules: CourseRules) -> tuple[str, str] | None:

@@ -108,6 +108,41 @@ def most_in_use(shares_in_use: Iterable[tuple[datetime, datetime, Fraction]]) ->
     return max(accumulate(changes[moment] for moment in sorted(changes)), default=Fraction(0))
 
 
+class OnShift:
+    """One named clinician's shifts, for a course booked with them (continuity of care): a
+    session fits only inside one of their shifts, whatever the others' cover."""
+
+    def __init__(self, shifts: Iterable[Span]):
+        merged: list[list[datetime]] = []
+        for start, end in sorted(shifts):
+            if merged and start <= merged[-1][1]:  # back to back: the same person stays on
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self._starts = [start for start, _ in merged]
+        self._ends = [end for _, end in merged]
+
+    def busy_until(self, start: datetime, end: datetime) -> datetime | None:
+        """None when one shift holds all of [start, end); else the next shift's start, or a day
+        past `end` when none follows."""
+        i = bisect_right(self._starts, start) - 1
+        if i >= 0 and self._ends[i] >= end:
+            return None
+        later = i + 1
+        return self._starts[later] if later < len(self._starts) else end + timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """Free only when every part is; busy until the latest instant any part names."""
+
+    parts: Sequence[Busy]
+
+    def busy_until(self, start: datetime, end: datetime) -> datetime | None:
+        return max((until for part in self.parts if (until := part.busy_until(start, end)) is not None),
+                   default=None)
+
+
 class Busy(Protocol):
     """What a search asks of chairs, patients and staff alike (slots.Timeline, Cover)."""
 

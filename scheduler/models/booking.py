@@ -28,6 +28,8 @@ class Course(db.Model):
     # An induction's spacing as booked, so a session rescheduled afterwards keeps it too; None for
     # maintenance, whose sessions may move freely.
     min_gap_hours: Mapped[int | None] = mapped_column(Integer)
+    # Continuity of care: every session of the course inside this clinician's shifts; None: anyone.
+    clinician_id: Mapped[int | None] = mapped_column(ForeignKey("clinician.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     appointments: Mapped[list[Appointment]] = relationship(

@@ -19,7 +19,7 @@ from ..engine.courses import INDUCTION, CourseRules, fit_starts, place_session, 
 from ..engine.errors import CourseRuleBroken, NoScheduleFits, SlotTaken
 from ..engine.slots import Clinic as ClinicRules, Slot, free_slots
 from ..extensions import db
-from ..models import Appointment, Clinic, Course, Patient, TreatmentType
+from ..models import Appointment, Clinic, Clinician, Course, Patient, TreatmentType
 
 from . import audit, staffing
 from .calendar import load_calendar
@@ -59,6 +59,7 @@ class CourseRequest:
     max_span_days: int | None = None
     interval_days: int | None = None
     starts: tuple[datetime, ...] | None = None
+    clinician_id: int | None = None  # continuity of care: only inside this clinician's shifts
 
     @property
     def rules(self) -> CourseRules:
@@ -118,7 +119,8 @@ def book_course(request: CourseRequest) -> Course:
             continue
         course = Course(patient_id=request.patient_id, treatment_type_id=request.treatment_type_id,
                         kind=request.kind, status="active", created_at=clock.now(),
-                        min_gap_hours=request.min_gap_hours if request.kind == INDUCTION else None)
+                        min_gap_hours=request.min_gap_hours if request.kind == INDUCTION else None,
+                        clinician_id=request.clinician_id)
         db.session.add(course)
         # No autoflush while the sessions are placed: a rival's clash must surface at the flush
         # below, where it means "plan again", not at a half-built course's autoflush, where it
@@ -178,7 +180,8 @@ def reschedule(appointment_id: int, start: datetime, chair_id: int | None = None
     clinic, treatment = get_clinic(), get_treatment_type(appointment.treatment_type_id)
     calendar = load_calendar(clinic, treatment, appointment.patient_id, start, start + timedelta(days=1),
                              chair_id=chair_id, preferred_chair_id=appointment.chair_id,
-                             ignore_appointment_id=appointment.id)
+                             ignore_appointment_id=appointment.id,
+                             clinician_id=appointment.course.clinician_id if appointment.course else None)
     slot = place_session(calendar, start, now)
     _keep_induction_gap(appointment, calendar.clinic, slot.start)
     _staff_still_cover(clinic, treatment, [slot], "start", last=True, moving=appointment.id)
@@ -309,12 +312,13 @@ def _plan_or_fit(request: CourseRequest) -> tuple[Clinic, TreatmentType, list[Sl
     get_patient(request.patient_id, "patient_id")
     _refuse_second_running_course(request)
     treatment = _bookable_treatment(request.treatment_type_id)
+    _refuse_unknown_clinician(request.clinician_id)
     hours = scheduling_rules(clinic).hours
     now = clock.now()
     first_day = request.start_on or hours.local_date(now)
     if request.starts:
         calendar = load_calendar(clinic, treatment, request.patient_id, min(request.starts),
-                                 max(request.starts) + timedelta(days=1))
+                                 max(request.starts) + timedelta(days=1), clinician_id=request.clinician_id)
         return clinic, treatment, fit_starts(calendar, request.rules, request.starts, first_day, now)
     not_before = max(now, hours.local(first_day, time(0)))
     search_until = not_before + timedelta(days=current_app.config["PLAN_SEARCH_DAYS"])
@@ -334,8 +338,16 @@ def _plan_within(clinic, treatment: TreatmentType, request: CourseRequest, not_b
     """The earliest schedule whose first session starts by search_until, from a calendar that
     reaches just past the last session such a course could have."""
     calendar = load_calendar(clinic, treatment, request.patient_id, not_before,
-                             search_until + _course_length(request) + timedelta(days=1))
+                             search_until + _course_length(request) + timedelta(days=1),
+                             clinician_id=request.clinician_id)
     return plan_course(calendar, request.rules, not_before, search_until)
+
+
+def _refuse_unknown_clinician(clinician_id: int | None) -> None:
+    if clinician_id is not None:
+        clinician = db.session.get(Clinician, clinician_id)
+        if clinician is None or not clinician.active:
+            raise NotFound("active clinician", "clinician_id")
 
 
 def _course_length(request: CourseRequest) -> timedelta:

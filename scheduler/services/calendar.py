@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ..engine.appointment_status import HOLDING
 from ..engine.courses import Calendar
 from ..engine.slots import Timeline, patient_days
-from ..engine.staffing import NOBODY_NEEDED, Cover, cover_for, needs_of
+from ..engine.staffing import NOBODY_NEEDED, AllOf, Cover, OnShift, cover_for, needs_of
 from ..extensions import db
 from ..models import Appointment, Chair, Clinic, Clinician, Shift, TreatmentType
 from .clinic import scheduling_rules, treatment_rules
@@ -28,8 +28,9 @@ LONGEST_HOLD = timedelta(days=1)
 def load_calendar(clinic: Clinic, treatment: TreatmentType, patient_id: int | None,
                   start: datetime, end: datetime, *, chair_id: int | None = None,
                   preferred_chair_id: int | None = None,
-                  ignore_appointment_id: int | None = None) -> Calendar:
-    """The calendar for booking `treatment` between `start` and `end`."""
+                  ignore_appointment_id: int | None = None, clinician_id: int | None = None) -> Calendar:
+    """The calendar for booking `treatment` between `start` and `end`; with `clinician_id`, only
+    inside that clinician's shifts (a course booked with a named clinician)."""
     rules = scheduling_rules(clinic)
     chair_ids = _bookable_chairs(chair_id, preferred_chair_id)
     needs = needs_of(treatment.staffing or ())
@@ -41,6 +42,8 @@ def load_calendar(clinic: Clinic, treatment: TreatmentType, patient_id: int | No
     else:
         holds = _holds_by_chair(chair_ids, start, end, ignore_appointment_id)
         staff = NOBODY_NEEDED
+    if clinician_id is not None:
+        staff = AllOf((staff, OnShift(_shifts_of(clinician_id, start - LONGEST_HOLD, end + LONGEST_HOLD))))
     patient = Timeline()
     if patient_id is not None:
         starts = _patient_session_starts(patient_id, start - LONGEST_HOLD, end + LONGEST_HOLD,
@@ -73,6 +76,12 @@ def staff_cover(treatment: TreatmentType, start: datetime, end: datetime,
     sessions = [(s, e, needs_by_type[type_id]) for _, s, e, _, type_id in booked
                 if type_id in needs_by_type and e > low]
     return cover_for(needs, shifts, sessions)
+
+
+def _shifts_of(clinician_id: int, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    return [(shift_start, shift_end) for shift_start, shift_end in db.session.execute(
+        select(Shift.start_at, Shift.end_at).where(
+            Shift.clinician_id == clinician_id, Shift.start_at < end, Shift.end_at > start))]
 
 
 def _sessions_around(start: datetime, end: datetime, ignore_appointment_id: int | None) -> list:

@@ -16,7 +16,7 @@ from ..api.schemas.fields import EARLIEST, LATEST, Clock, Id
 from ..engine.appointment_status import TRANSITIONS
 from ..engine.hours import parse_clock
 from ..models import Patient
-from ..services import booking, booking_views
+from ..services import booking, booking_views, staffing
 from ..services.booking import CourseRequest
 from ..services.clinic import get_treatment_type
 from ..services.patients import get_patient
@@ -45,7 +45,7 @@ class CourseForm(CourseRequestSchema):
 # The course's rules on the form, filled in from the chosen treatment's protocol.
 RULES = ("sessions", "min_gap_hours", "max_span_days", "interval_days")
 # What the patient search (a GET form of its own) carries over of the course form.
-CARRIED = ("treatment_type_id", "kind", *RULES, "rules_from")
+CARRIED = ("treatment_type_id", "kind", *RULES, "rules_from", "clinician_id")
 
 
 # --- booking a course ------------------------------------------------------------------------
@@ -138,7 +138,8 @@ def _course_form(entered: Mapping[str, str], problems: dict[str, str] | None = N
         "web/booking_pages/new_course.html", entered=entered, problems=problems, patient=patient,
         patient_options=patient_options, treatment_options=treatment_options(),
         kinds=KINDS, rows=rows, chairs=booking_views.chair_names(), usual_rules=_usual_rules(),
-        carried=CARRIED)
+        carried=CARRIED, clinician_options=[(c.id, f"{c.name} ({c.role.replace('_', ' ')})")
+                                            for c in staffing.list_clinicians(active=True)])
 
 
 def patient_picker(entered: Mapping[str, str]) -> tuple[Patient | None, list[tuple[int, str]]]:

@@ -182,3 +182,39 @@ def test_a_weekly_rota_covers_the_same_wall_clock_hours_either_side_of_the_autum
         late = book_session(desk, make_patient(desk), spray, clinic_time(day, "14:15"))
         assert late.status_code == 409, (day, late.json)
         assert book_session(desk, make_patient(desk), spray, clinic_time(day, "14:00")).status_code == 201, day
+
+
+# --- continuity of care: a course booked with a named clinician -------------------------------
+
+def test_a_course_booked_with_a_named_clinician_keeps_to_their_shifts(app):
+    admin, clinic, spray, ortiz, _ = staffed_clinic(app)
+    desk = api_as(app, "front_desk")
+    lee = admin.post("/clinicians", json={"name": "Dr. Lee Park", "role": "prescriber"}).json["id"]
+    # Dr Ortiz works Mondays and Thursdays, Dr Park Tuesdays and Fridays, from 8 June.
+    for doctor, days in ((ortiz, ("mon", "thu")), (lee, ("tue", "fri"))):
+        rota = admin.post(f"/clinicians/{doctor}/shifts/weekly", json={
+            "first_day": "2026-06-08", "last_day": "2026-07-31",
+            "pattern": {day: [["08:00", "17:00"]] for day in days}})
+        assert rota.status_code == 201, rota.json
+    body = {"patient_id": make_patient(desk), "treatment_type_id": spray, "kind": "induction", "sessions": 4,
+            "start_on": "2026-06-08", "min_gap_hours": 48, "max_span_days": 21, "clinician_id": lee}
+    course = desk.post("/courses", json=body)
+    assert course.status_code == 201, course.json
+    assert course.json["clinician_id"] == lee
+    days = [datetime.fromisoformat(a["start"]).strftime("%a") for a in course.json["appointments"]]
+    assert days == ["Tue", "Fri", "Tue", "Fri"], days
+    # Moving its last session to Dr Ortiz's Thursday is refused; to Dr Park's Tuesday, done.
+    last = course.json["appointments"][-1]
+    refused = desk.post(f"/appointments/{last['id']}/reschedule", json={"start": clinic_time("2026-06-25", "10:00")})
+    assert refused.status_code == 409, refused.json
+    assert desk.post(f"/appointments/{last['id']}/reschedule",
+                     json={"start": clinic_time("2026-06-23", "10:00")}).status_code == 200
+
+
+def test_a_course_named_for_a_clinician_who_is_off_the_rota_is_refused_on_that_field(app):
+    admin, clinic, spray, ortiz, _ = staffed_clinic(app)
+    desk = api_as(app, "front_desk")
+    gone = admin.post("/clinicians", json={"name": "Dr. Gone", "role": "prescriber", "active": False}).json["id"]
+    answer = desk.post("/courses/plan", json={"patient_id": make_patient(desk), "treatment_type_id": spray,
+                                              "kind": "induction", "sessions": 3, "clinician_id": gone})
+    assert answer.status_code == 422 and "clinician_id" in answer.json["errors"]["json"], answer.json

@@ -111,3 +111,15 @@ def test_a_session_is_covered_exactly_when_every_minute_of_it_is(shifts, booked,
             shifted = [later + timedelta(minutes=15 * k) for k in range(len(minutes))]
             assert not all(used + share <= people for people, used in
                            (people_and_use_at(m, shifts, sessions) for m in shifted))
+
+
+def test_a_named_clinician_covers_a_session_only_inside_one_of_their_shifts():
+    from scheduler.engine.staffing import AllOf, OnShift
+
+    ortiz = OnShift([(at(8), at(12)), (at(12), at(14)), (at(16), at(20))])  # back to back till 14:00
+    assert ortiz.busy_until(at(11), at(13)) is None  # across the hand-over to herself
+    assert ortiz.busy_until(at(13), at(15)) == at(16)  # she is out from 14:00: try again at 16:00
+    assert ortiz.busy_until(at(19), at(21)) == at(21) + timedelta(days=1)  # none follows: a day past the end
+    both = AllOf((ortiz, cover_for({"nurse": Fraction(1, 2)}, {"nurse": [(at(8), at(18))]}, [])))
+    assert both.busy_until(at(16), at(18)) is None
+    assert both.busy_until(at(17), at(19)) is not None  # Ortiz is in, the nurse is not

@@ -103,6 +103,24 @@ def test_the_desk_plans_an_induction_and_books_it_as_proposed(app):
     assert text_of(page).count("scheduled") == 3
 
 
+def test_the_desk_books_a_course_with_a_named_clinician_inside_her_shifts(app):
+    desk = open_clinic(app)
+    admin = api_as(app, "admin")
+    doctor = admin.post("/clinicians", json={"name": "Dr. Ana Ortiz", "role": "prescriber"}).json["id"]
+    rota = admin.post(f"/clinicians/{doctor}/shifts/weekly", json={  # Tuesdays and Thursdays only
+        "first_day": MONDAY, "last_day": "2026-06-30", "pattern": {"tue": [["08:00", "17:00"]], "thu": [["08:00", "17:00"]]}})
+    assert rota.status_code == 201, rota.json
+    form = course_form(desk, clinician_id=str(doctor))
+    planned = desk.pages.post("/courses/new", form)
+    assert "Dr. Ana Ortiz (prescriber)" in text_of(planned)
+    starts = chosen_starts(planned)
+    assert starts == [clinic_time(day, "09:00") for day in (TUESDAY, "2026-06-04", "2026-06-09")]
+    booked = desk.pages.post("/courses/new", {**form, "action": "book", "starts": starts})
+    assert booked.status_code == 303
+    course_id = int(booked.headers["Location"].rsplit("/", 1)[1])
+    assert desk.api.get(f"/courses/{course_id}").json["clinician_id"] == doctor
+
+
 def test_a_session_moved_to_another_free_time_is_booked_there(app):
     desk = open_clinic(app)
     planned = desk.pages.post("/courses/new", course_form(desk))

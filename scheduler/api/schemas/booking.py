@@ -68,6 +68,9 @@ class CourseRequestSchema(Schema):
     interval_days = Count(*INTERVAL_DAYS, metadata={
         "description": "maintenance: the days between sessions; left out, the treatment type's "
                        "protocol, else 28", "example": 28})
+    clinician_id = Id(metadata={
+        "description": "continuity of care: book every session inside this clinician's shifts; "
+                       "left out, whoever is on shift", "example": 2})
     starts = fields.List(Instant(), validate=validate.Length(1, 12), metadata={
         "description": "book exactly these start times (they must still keep the rules); left "
                        "out, the service picks the earliest schedule that fits",
@@ -117,6 +120,8 @@ class CourseSchema(Schema):
     min_gap_hours = fields.Integer(allow_none=True, metadata={
         "description": "an induction's gap as booked, which rescheduling keeps; null for maintenance",
         "example": 24})
+    clinician_id = fields.Integer(allow_none=True, metadata={
+        "description": "the clinician the course was booked with (continuity of care), or null", "example": 2})
     created_at = Instant(metadata={"description": "when it was booked", "example": "2026-02-20T15:04:05+00:00"})
     appointments = fields.List(fields.Nested(AppointmentSchema), metadata={
         "description": "its sessions, in order", "example": []})
