@@ -40,6 +40,14 @@ class ChairSession:
         """Still checked in after the observation period: someone should complete the session."""
         return self.in_chair(now) and now >= self.appointment.end_at
 
+    def observed_until(self) -> datetime:
+        """When the patient may go home at the earliest: the plan's minimum after the dose, or
+        without a plan the session's end."""
+        if not self.plan:
+            return self.appointment.end_at
+        return started_at(self.appointment) + timedelta(
+            minutes=self.plan.get("min_minutes", observation.DEFAULT_MIN_MINUTES))
+
     def minutes_observed(self, now: datetime) -> int:
         return max(0, int((now - started_at(self.appointment)).total_seconds() // 60))
 
