@@ -129,8 +129,7 @@ def record_reading(appointment_id: int):
     except ValidationError as error:
         return _today_page({f"reading-{appointment_id}-{name}": _in_words(forms.flatten(error.messages))}), 422
     except forms.REFUSALS as error:
-        problems = forms.refusal(error)
-        return _today_page({f"reading-{appointment_id}-{name}": _in_words(problems)}), forms.status_of(error)
+        return _refused(f"reading-{appointment_id}-{name}", error)
     flash(f"{words_for(name).capitalize()} recorded.")
     return redirect(url_for(".today", _anchor=f"session-{appointment_id}"), 303)
 
@@ -144,8 +143,7 @@ def discharge(appointment_id: int):
     try:
         booking.change_status(appointment_id, "complete", override_note=data.get("override_note"))
     except forms.REFUSALS as error:
-        problems = forms.refusal(error)
-        return _today_page({f"discharge-{appointment_id}": _in_words(problems)}), forms.status_of(error)
+        return _refused(f"discharge-{appointment_id}", error)
     flash("The patient is discharged and the session completed.")
     return redirect(url_for(".today"), 303)
 
@@ -159,9 +157,14 @@ def form_filed(form_id: int):
     try:
         observations.mark_filed(form_id, data["reference"])
     except forms.REFUSALS as error:
-        return _today_page({f"form-{form_id}": _in_words(forms.refusal(error))}), forms.status_of(error)
+        return _refused(f"form-{form_id}", error)
     flash("Monitoring form marked filed.")
     return redirect(url_for(".today", _anchor="monitoring-forms"), 303)
+
+
+def _refused(key: str, error: Exception):
+    """The Today page again, the service's refusal beside the form (keyed) that was sent."""
+    return _today_page({key: _in_words(forms.refusal(error))}), forms.status_of(error)
 
 
 def _in_words(problems: dict[str, str]) -> str:

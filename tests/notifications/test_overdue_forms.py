@@ -8,20 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from notifications.channels import Delivery
 from notifications.worker import run_once
 from tests.factories import api_as, book_session, clinic_time, make_patient, set_up_clinic
 
+from .test_alerts import RecordingChannel
+
 PLAN = {"min_minutes": 0, "checks": [], "monitoring_form_days": 7}
-
-
-class RecordingChannel:
-    def __init__(self):
-        self.sent = []
-
-    def send(self, message):
-        self.sent.append(message)
-        return Delivery(f"rec-{len(self.sent)}")
 
 
 def completed_session(app, clock) -> int:
