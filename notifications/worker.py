@@ -28,6 +28,7 @@ from scheduler.extensions import db
 from notifications.channels.configured import channels_from_config
 from notifications.services.dispatch import dispatch
 from notifications.services.escalation import escalate_quietly
+from notifications.services.overdue_forms import open_alerts_quietly
 from notifications.models import Notification
 
 log = logging.getLogger("notifications.worker")
@@ -74,7 +75,8 @@ def run_once(worker_id: str, channels: dict | None = None, batch: int = BATCH,
     """Claim one batch and send it; counts of the outcomes. Once `stopping` is set, the rest of
     the batch is released instead of sent."""
     channels = channels or channels_from_config(current_app.config)
-    escalate_quietly(clock.now(), channels.get("email"))  # never stops the sending below
+    open_alerts_quietly(clock.now())  # before escalating, so an old enough one goes in the same tick
+    escalate_quietly(clock.now(), channels.get("email"))  # neither stops the sending below
     outcomes: dict[str, int] = {}
     claimed = claim_due(worker_id, batch, lease)
     for index, notification_id in enumerate(claimed):

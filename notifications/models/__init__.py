@@ -105,7 +105,8 @@ class CheckIn(db.Model):
 
 
 class Alert(db.Model):
-    """Something monitoring staff must look at: a low score, or words of self-harm."""
+    """Something monitoring staff must look at: a low score, words of self-harm, or a monitoring
+    form not filed in time."""
 
     __tablename__ = "alert"
     __table_args__ = (
@@ -121,6 +122,8 @@ class Alert(db.Model):
     patient_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"), index=True)
     checkin_id: Mapped[int | None] = mapped_column(ForeignKey("check_in.id"))
     inbound_message_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_message.id"))
+    # A monitoring form not filed in time; unique, so each such form opens one alert only.
+    monitoring_form_id: Mapped[int | None] = mapped_column(ForeignKey("monitoring_form.id"), unique=True)
     severity: Mapped[str] = mapped_column(String(10))
     reason: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default="open")

@@ -1,5 +1,5 @@
-"""Monitoring pages: open alerts, a patient's check-in scores over time, today's clinic, and
-messages that failed to arrive.
+"""Monitoring pages: open alerts, a patient's check-in scores over time, today's clinic (with
+readings, discharge and the monitoring forms to file), and messages that failed to arrive.
 
 The same role rule as the API's check-ins and alerts (CLINICAL: admin and monitoring) for every
 page here, since each shows what patients told the clinic or how to reach them about it.
@@ -9,13 +9,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
+from marshmallow import ValidationError
 
 from notifications.services import alerts as alert_service, monitoring_views
 from notifications.api import AcknowledgeSchema
 
 from scheduler import clock
 from scheduler.api.access import CLINICAL
+from scheduler.api.schemas.observation import CompleteSchema, FiledSchema, NewObservationSchema
+from scheduler.engine.observation import values_of, words_for
 from scheduler.extensions import db
+from scheduler.services import booking, observations
 from scheduler.services.clinic import find_clinic
 from scheduler.services.errors import Conflict
 from scheduler.services.patients import get_patient
@@ -97,10 +101,75 @@ def checkins(patient_id: int):
 @bp.get("/today")
 @page_for(*CLINICAL)
 def today():
+    return _today_page()
+
+
+def _today_page(problems: dict[str, str] | None = None):
     now = clock.now()
     day = now.astimezone(clinic_zone()).date()
+    forms_to_file = []
+    if find_clinic():  # a clinic not set up yet has no day to be due on
+        forms_to_file = (observations.forms_shown(observations.list_forms(status="overdue"))
+                         + observations.forms_shown(observations.list_forms(status="due")))
     return render_template("web/monitoring/today.html", day=day, now=now,
-                           chairs=clinic_day(day, clinic_zone()))
+                           chairs=clinic_day(day, clinic_zone()), forms_to_file=forms_to_file,
+                           problems=problems or {})
+
+
+@bp.post("/today/<id:appointment_id>/readings")
+@page_for(*CLINICAL)
+def record_reading(appointment_id: int):
+    """One reading from the small form beside a check: systolic and diastolic for a blood
+    pressure, one value for any other check."""
+    name = request.form.get("name", "")
+    typed = {value: request.form.get(value, "").strip() for value in values_of(name)}
+    try:
+        reading = NewObservationSchema().load({"name": name, "values": typed})
+        observations.record(appointment_id, **reading)
+    except ValidationError as error:
+        return _today_page({f"reading-{appointment_id}-{name}": _in_words(forms.flatten(error.messages))}), 422
+    except forms.REFUSALS as error:
+        return _refused(f"reading-{appointment_id}-{name}", error)
+    flash(f"{words_for(name).capitalize()} recorded.")
+    return redirect(url_for(".today", _anchor=f"session-{appointment_id}"), 303)
+
+
+@bp.post("/today/<id:appointment_id>/discharge")
+@page_for(*CLINICAL)  # monitoring staff and the admin: they may override, with a note
+def discharge(appointment_id: int):
+    data, problems = forms.read(CompleteSchema(), request.form)
+    if problems:
+        return _today_page({f"discharge-{appointment_id}": _in_words(problems)}), 422
+    try:
+        booking.change_status(appointment_id, "complete", override_note=data.get("override_note"))
+    except forms.REFUSALS as error:
+        return _refused(f"discharge-{appointment_id}", error)
+    flash("The patient is discharged and the session completed.")
+    return redirect(url_for(".today"), 303)
+
+
+@bp.post("/forms/<id:form_id>/filed")
+@page_for(*CLINICAL)
+def form_filed(form_id: int):
+    data, problems = forms.read(FiledSchema(), request.form)
+    if problems:
+        return _today_page({f"form-{form_id}": _in_words(problems)}), 422
+    try:
+        observations.mark_filed(form_id, data["reference"])
+    except forms.REFUSALS as error:
+        return _refused(f"form-{form_id}", error)
+    flash("Monitoring form marked filed.")
+    return redirect(url_for(".today", _anchor="monitoring-forms"), 303)
+
+
+def _refused(key: str, error: Exception):
+    """The Today page again, the service's refusal beside the form (keyed) that was sent."""
+    return _today_page({key: _in_words(forms.refusal(error))}), forms.status_of(error)
+
+
+def _in_words(problems: dict[str, str]) -> str:
+    return "; ".join(f"{field.split('.')[-1].replace('_', ' ')}: {text}" if field != forms.FORM else text
+                     for field, text in problems.items())
 
 
 @bp.get("/failed-messages")

@@ -9,7 +9,7 @@ from ..engine.errors import IllegalStatusChange, SchedulingError
 from ..services.booking import is_lost_race
 from ..extensions import api, db
 from ..services.errors import Conflict, Invalid, NotFound
-from . import auth, booking, clinic, patients, staffing, waitlist
+from . import auth, booking, clinic, observations, patients, staffing, waitlist
 from .paging import IdConverter
 from .schemas.errors import ErrorSchema
 from .schemas.fields import MAX_ID
@@ -20,7 +20,7 @@ def init_app(app: Flask) -> None:
     api.ERROR_SCHEMA = ErrorSchema  # the same body, with descriptions and an example
     api.init_app(app)
     api.register_converter(IdConverter, lambda _converter: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
-    for module in (auth, clinic, patients, booking, staffing, waitlist):  # and notifications', by the app factory
+    for module in (auth, clinic, patients, booking, observations, staffing, waitlist):  # and notifications', by the app factory
         api.register_blueprint(module.blp)
     app.register_error_handler(SchedulingError, _scheduling_error)
     app.register_error_handler(IllegalStatusChange, _illegal_status_change)

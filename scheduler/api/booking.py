@@ -174,8 +174,6 @@ def _status_change(action: str, allowed: tuple[str, ...], summary: str):
 for _path, _action, _allowed, _summary in (
     ("check-in", "check_in", BOOKERS,
      "Check the patient in: from 4 hours before the start until the session's end"),
-    ("complete", "complete", ALL_STAFF,
-     "Mark a checked-in session completed; check-in questions follow by the clinic's rules"),
     ("no-show", "no_show", BOOKERS, "Mark a session missed: only once its start has passed"),
 ):
     blp.add_url_rule(f"/appointments/<id:appointment_id>/{_path}",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..engine.appointment_status import HOLDING, STATUSES
@@ -69,6 +69,10 @@ class Appointment(db.Model):
     local_date: Mapped[date]
     status: Mapped[str] = mapped_column(String(20), default="scheduled")
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
+    # When the patient checked in: with the booked start, where their observation begins.
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why monitoring staff discharged the patient although the observation plan said not yet.
+    discharge_override_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -87,3 +87,6 @@ class TreatmentType(db.Model):
     # None: the service's general defaults.
     protocol: Mapped[dict[str, int] | None] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(default=True)
+    # What staff watch after a dose and for how long, and the monitoring form to file after:
+    # {"min_minutes", "checks", "ranges", "monitoring_form_days"}. None: no observation rules.
+    observation: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -21,7 +21,7 @@ from ..engine.slots import Clinic as ClinicRules, Slot, free_slots
 from ..extensions import db
 from ..models import Appointment, Clinic, Clinician, Course, Patient, TreatmentType
 
-from . import audit, staffing
+from . import audit, observations, staffing
 from .calendar import load_calendar
 from .clinic import get_clinic, get_treatment_type, scheduling_rules
 from .errors import Conflict, Invalid, NotFound
@@ -221,15 +221,22 @@ def gap_neighbour(appointment: Appointment, clinic: ClinicRules, start: datetime
     return too_close_to(clinic, start, others, timedelta(hours=course.min_gap_hours))
 
 
-def change_status(appointment_id: int, action: str, reason: str | None = None) -> Appointment:
-    """check_in, complete, no_show, confirm or cancel one appointment."""
+def change_status(appointment_id: int, action: str, reason: str | None = None,
+                  override_note: str | None = None) -> Appointment:
+    """check_in, complete, no_show, confirm or cancel one appointment. Completing follows the
+    treatment type's observation plan unless `override_note` (the caller checked the role)."""
     appointment = _locked_appointment(appointment_id)
     previous = appointment.status
+    now = clock.now()
     appointment.status = status.next_status(previous, action, appointment.start_at,
-                                            appointment.end_at, clock.now())
-    appointment.updated_at = clock.now()
+                                            appointment.end_at, now)
+    appointment.updated_at = now
     if action == "cancel":
         appointment.cancel_reason = reason
+    if action == "check_in":
+        appointment.checked_in_at = now
+    if action == "complete":
+        observations.discharge(appointment, override_note, now)
     _tell_the_patient(appointment, action)
     audit.record(f"appointment.{action}", "appointment", appointment.id, previous=previous,
                  status=appointment.status)

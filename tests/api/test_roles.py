@@ -76,6 +76,29 @@ class Day:
         return appointment
 
     @cached_property
+    def observed(self) -> int:
+        """A checked-in session of a treatment whose plan takes blood pressures."""
+        response = self.admin.patch(f"/treatment-types/{self.treatment}", json={"observation": {
+            "checks": [{"name": "blood_pressure", "at_minutes": [0, 40]}],
+            "ranges": {"systolic": [90, 160]}, "monitoring_form_days": 7}})
+        assert response.status_code == 200, response.json
+        return self.checked_in
+
+    @cached_property
+    def monitoring_form(self) -> int:
+        """The form due for a session completed earlier (as completing one makes)."""
+        from datetime import date
+
+        from scheduler.models import MonitoringForm
+
+        appointment = self.checked_in
+        with self.app.app_context():
+            form = MonitoringForm(appointment_id=appointment, patient_id=self.patient, due_on=date(2026, 6, 8))
+            db.session.add(form)
+            db.session.commit()
+            return form.id
+
+    @cached_property
     def late(self) -> int:
         """A session at 09:00 today whose patient has not come."""
         return self._book(make_patient(self.admin), "2026-06-01T09:00:00-04:00")
@@ -210,6 +233,11 @@ ENDPOINTS = [
      lambda d: {"reason": "patient has a cold"}, 200),
     ("POST", "/appointments/{appointment}/check-in", BOOKERS, None, 200),
     ("POST", "/appointments/{checked_in}/complete", ALL_STAFF, None, 200),
+    ("GET", "/appointments/{checked_in}/observations", ALL_STAFF, None, 200),
+    ("POST", "/appointments/{observed}/observations", CLINICAL,
+     lambda d: {"name": "blood_pressure", "values": {"systolic": 128, "diastolic": 82}}, 201),
+    ("GET", "/monitoring-forms?status=due", CLINICAL, None, 200),
+    ("POST", "/monitoring-forms/{monitoring_form}/filed", CLINICAL, lambda d: {"reference": "REMS-1"}, 200),
     ("POST", "/appointments/{late}/no-show", BOOKERS, None, 200),
     ("GET", "/notifications", ALL_STAFF, None, 200),
     ("GET", "/inbound-messages", ALL_STAFF, None, 200),

@@ -268,8 +268,9 @@ def test_today_shows_who_is_in_which_chair_and_when_observation_ends(ward, clock
     page = text_of(response)
     assert "Wednesday 03 June 2026" in page and "now 10:30 EDT" in page
     chair_1, chair_2 = page[page.index("Chair 1"):page.index("Chair 2")], page[page.index("Chair 2"):]
-    assert "In the chair now: Ada Lovelace" in chair_1 and "observation ends 11:00 EDT." in chair_1
-    places = order_of(chair_1, "Ada Lovelace IV infusion 09:00 EDT 11:00 EDT checked in in progress",
+    assert "In the chair now: Ada Lovelace" in chair_1
+    assert "in observation, 85 min; observation ends 11:00 EDT." in chair_1
+    places = order_of(chair_1, "Ada Lovelace IV infusion 09:00 EDT 11:00 EDT in observation, 85 min",
                       "Bea Lovelace IV infusion 11:30 EDT 13:30 EDT scheduled")
     assert places == sorted(places)
     assert "Free now." in chair_2 and "Cy Lovelace IV infusion 09:00 EDT 11:00 EDT no-show" in chair_2

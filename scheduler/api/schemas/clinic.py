@@ -7,6 +7,7 @@ from ...engine.courses import INDUCTION, SESSION_LIMITS, CourseRules, course_sha
 from ...engine.hours import WEEKDAYS
 from .booking import GAP_HOURS, INTERVAL_DAYS, SPAN_DAYS
 from .fields import Clock, Count, Email, Flag, IsoDate, Phone, Text, TimeZoneName
+from .observation import OBSERVATION
 from .staffing import STAFFING, refuse_repeated_roles
 
 CHANNELS = ("sms", "email")
@@ -167,6 +168,7 @@ class TreatmentTypeSchema(Schema):
                        "apart within 21 days, maintenance every 28 days, sessions always given",
         "example": {"induction_sessions": 6, "min_gap_hours": 24, "max_span_days": 21,
                     "maintenance_interval_days": 28}})
+    observation = OBSERVATION
 
 
 class TreatmentTypeChangesSchema(TreatmentTypeSchema):
