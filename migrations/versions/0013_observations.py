@@ -2,14 +2,14 @@
 session, when the patient checked in (where observation starts) and any discharge override,
 the monitoring forms completed sessions leave to file, and the alert one opens when overdue.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0012'
-down_revision = '0011'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
