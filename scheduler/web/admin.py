@@ -161,6 +161,11 @@ def _chair_name(text: str, field: str) -> tuple[str, dict[str, str]]:
 
 TREATMENT_FIELDS = ("name", "duration_minutes", "buffer_minutes", "preparation", "sms_preparation")
 PROTOCOL_RULES = ("induction_sessions", "min_gap_hours", "max_span_days", "maintenance_interval_days")
+# The observation plan as the form asks for it: blood pressure only (the check every ketamine and
+# esketamine clinic takes); other checks are set through the API.
+OBSERVATION_INPUTS = tuple(f"observation.{name}" for name in (
+    "min_minutes", "bp_minutes", "systolic_low", "systolic_high", "diastolic_low", "diastolic_high",
+    "monitoring_form_days"))
 STAFFING_ROWS = 2  # role + patients per person: two lines are enough for a prescriber and a nurse
 STAFFING_INPUTS = tuple(f"staffing.{row}.{name}" for row in range(STAFFING_ROWS)
                         for name in ("role", "patients_per_staff"))
@@ -171,6 +176,7 @@ def _treatment_types_page(editing=None, problems=None, entered=None, status=200)
     if entered is None and editing is not None:
         entered = {name: getattr(editing, name) for name in TREATMENT_FIELDS}
         entered |= {f"protocol.{rule}": value for rule, value in (editing.protocol or {}).items()}
+        entered |= _observation_inputs(editing.observation)
         entered.update({f"staffing.{row}.{name}": item[name] for row, item in enumerate(editing.staffing or ())
                         for name in ("role", "patients_per_staff")})
     entered = entered or {"buffer_minutes": 0}
@@ -204,17 +210,19 @@ def treatment_types():
 
 def _save_treatment_type(treatment):
     entered = {name: request.form.get(name, "")
-               for name in (*TREATMENT_FIELDS, *(f"protocol.{rule}" for rule in PROTOCOL_RULES), *STAFFING_INPUTS)}
+               for name in (*TREATMENT_FIELDS, *(f"protocol.{rule}" for rule in PROTOCOL_RULES), *STAFFING_INPUTS,
+                            *OBSERVATION_INPUTS)}
     problems: dict[str, str] = {}
     raw = {name: number for name in ("duration_minutes", "buffer_minutes")
            if (number := admin_forms.whole_number(entered, name, problems, "minutes")) is not None}
     raw.update({name: entered[name] for name in ("name", "preparation", "sms_preparation")
                 if entered[name].strip()})
     raw["protocol"] = _posted_protocol(entered, problems)
+    raw["observation"] = _posted_observation(entered, problems)
     rows = _staffing_rows(entered, problems)
     raw["staffing"] = [need for _, need in rows]
     try:
-        fields_ = TreatmentTypeSchema(only=(*TREATMENT_FIELDS, "protocol", "staffing")).load(raw)
+        fields_ = TreatmentTypeSchema(only=(*TREATMENT_FIELDS, "protocol", "staffing", "observation")).load(raw)
     except ValidationError as invalid:
         problems = {**_staffing_problems(_schema_problems(invalid), [row for row, _ in rows]), **problems}
     if problems:
@@ -236,6 +244,48 @@ def _posted_protocol(entered: dict[str, str], problems: dict[str, str]) -> dict[
         return None
     return {rule: number for rule in PROTOCOL_RULES if entered[f"protocol.{rule}"].strip()
             and (number := admin_forms.whole_number(entered, f"protocol.{rule}", problems)) is not None}
+
+
+def _posted_observation(entered: dict[str, str], problems: dict[str, str]) -> dict | None:
+    """The observation plan as posted; None when every box is blank (no observation rules)."""
+    def given(name: str) -> bool:
+        return bool(entered[f"observation.{name}"].strip())
+
+    def number(name: str) -> int | None:
+        return admin_forms.whole_number(entered, f"observation.{name}", problems, "minutes")
+
+    if not any(given(name.split(".", 1)[1]) for name in OBSERVATION_INPUTS):
+        return None
+    plan: dict = {"checks": [], "ranges": {}, "monitoring_form_days": None}
+    if given("min_minutes"):
+        plan["min_minutes"] = number("min_minutes")
+    if given("bp_minutes"):
+        times = [part.strip() for part in entered["observation.bp_minutes"].split(",")]
+        if all(part.isdigit() and len(part) < 4 for part in times):
+            plan["checks"] = [{"name": "blood_pressure", "at_minutes": [int(part) for part in times]}]
+        else:
+            problems["observation.bp_minutes"] = "Minutes after the dose, separated by commas, e.g. 0, 40, 120."
+    for value in ("systolic", "diastolic"):
+        if given(f"{value}_low") or given(f"{value}_high"):
+            low, high = number(f"{value}_low"), number(f"{value}_high")
+            plan["ranges"][value] = [low, high]
+    if given("monitoring_form_days"):
+        plan["monitoring_form_days"] = admin_forms.whole_number(
+            entered, "observation.monitoring_form_days", problems, "days")
+    return plan
+
+
+def _observation_inputs(plan: dict | None) -> dict[str, object]:
+    """The form's boxes for a saved plan (its blood pressure check and ranges)."""
+    if not plan:
+        return {}
+    pressure = next((check for check in plan.get("checks", []) if check["name"] == "blood_pressure"), None)
+    boxes = {"observation.min_minutes": plan.get("min_minutes"),
+             "observation.monitoring_form_days": plan.get("monitoring_form_days") or "",
+             "observation.bp_minutes": ", ".join(map(str, pressure["at_minutes"])) if pressure else ""}
+    for value, (low, high) in plan.get("ranges", {}).items():
+        boxes |= {f"observation.{value}_low": f"{low:g}", f"observation.{value}_high": f"{high:g}"}
+    return boxes
 
 
 def _staffing_rows(entered: dict[str, str], problems: dict[str, str]) -> list[tuple[int, dict]]:

@@ -534,3 +534,34 @@ def test_a_too_short_new_password_is_refused_at_its_field_and_not_shown_again(ap
     assert f'id="e-password-{nurse_id}"' in refused.get_data(as_text=True)
     assert "short1" not in refused.get_data(as_text=True)
     assert nurse.get("/monitoring/alerts").status_code == 200  # nothing changed
+
+
+SPRAVATO_WATCH = {"observation.min_minutes": "120", "observation.bp_minutes": "0, 40, 120",
+                  "observation.systolic_low": "90", "observation.systolic_high": "160",
+                  "observation.diastolic_low": "50", "observation.diastolic_high": "100",
+                  "observation.monitoring_form_days": "7"}
+
+
+def test_admin_sets_the_observation_after_the_dose_and_sees_it_again(app):
+    clinic = set_up_clinic(api_as(app, "admin"))
+    admin = pages_as(app, "admin")
+    form = form_on(admin.get(f"/admin/treatment-types?edit={clinic.treatment}"), "/admin/treatment-types")
+    assert admin.post("/admin/treatment-types", {**form, **SPRAVATO_WATCH}).status_code == 303
+    assert api_as(app, "admin").get("/treatment-types").json[0]["observation"] == {
+        "min_minutes": 120, "checks": [{"name": "blood_pressure", "at_minutes": [0, 40, 120]}],
+        "ranges": {"systolic": [90, 160], "diastolic": [50, 100]}, "monitoring_form_days": 7}
+    again = form_on(admin.get(f"/admin/treatment-types?edit={clinic.treatment}"), "/admin/treatment-types")
+    assert {name: again[name] for name in SPRAVATO_WATCH} == SPRAVATO_WATCH
+    cleared = {**again, **{name: "" for name in SPRAVATO_WATCH}}
+    assert admin.post("/admin/treatment-types", cleared).status_code == 303
+    assert api_as(app, "admin").get("/treatment-types").json[0]["observation"] is None
+
+
+def test_blood_pressure_times_in_words_are_named_on_the_page_and_change_nothing(app):
+    clinic = set_up_clinic(api_as(app, "admin"))
+    admin = pages_as(app, "admin")
+    form = form_on(admin.get(f"/admin/treatment-types?edit={clinic.treatment}"), "/admin/treatment-types")
+    bad = admin.post("/admin/treatment-types", {**form, **SPRAVATO_WATCH, "observation.bp_minutes": "at the start"})
+    assert bad.status_code == 422
+    assert "Minutes after the dose, separated by commas" in text_of(bad)
+    assert api_as(app, "admin").get("/treatment-types").json[0]["observation"] is None
