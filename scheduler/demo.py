@@ -12,7 +12,7 @@ from sqlalchemy import select
 from . import clock
 from .extensions import db
 from .models import Clinic, StaffUser
-from .services import booking, clinic, patients, staff
+from .services import booking, clinic, patients, staff, staffing
 from .services.booking import CourseRequest
 
 PREPARATION = (
@@ -28,6 +28,15 @@ INFUSION_PROTOCOL = {"induction_sessions": 6, "min_gap_hours": 24, "max_span_day
 # sessions an induction may have here: six, twice a week, then weekly.
 NASAL_SPRAY_PROTOCOL = {"induction_sessions": 6, "min_gap_hours": 72, "max_span_days": 28,
                         "maintenance_interval_days": 7}
+# After each dose: blood pressure at the dose, 40 minutes on and before discharge; the nasal spray
+# (esketamine, under REMS) leaves a monitoring form to file within a week.
+BLOOD_PRESSURE = {"checks": [{"name": "blood_pressure", "at_minutes": [0, 40, 120]}],
+                  "ranges": {"systolic": [90, 160], "diastolic": [50, 100]}}
+INFUSION_OBSERVATION = {"min_minutes": 120, **BLOOD_PRESSURE, "monitoring_form_days": None}
+NASAL_SPRAY_OBSERVATION = {"min_minutes": 120, **BLOOD_PRESSURE, "monitoring_form_days": 7}
+# Who must be on shift: a nurse for every two infusions, a prescriber for every six nasal-spray
+# patients; and who is, every opening hour for a year.
+CLINICIANS = (("Dr. Ana Ortiz", "prescriber"), ("Sam Lee", "nurse"), ("Jo Kim", "nurse"))
 ACCOUNTS = (("admin@demo.clinic", "admin"), ("frontdesk@demo.clinic", "front_desk"),
             ("monitoring@demo.clinic", "monitoring"))
 PATIENTS = (
@@ -55,17 +64,23 @@ def _seed_clinic() -> None:
     })
     for name in ("Chair 1", "Chair 2", "Chair 3", "Recovery room"):
         clinic.create_chair(name)
+    today = clinic.scheduling_rules(clinic.get_clinic()).hours.local_date(clock.now())
+    for name, role in CLINICIANS:
+        person = staffing.create_clinician({"name": name, "role": role})
+        staffing.add_weekly_shifts(person.id, {**{day: weekday for day in ("mon", "tue", "wed", "thu", "fri")},
+                                               "sat": [["09:00", "13:00"]]}, today, today + timedelta(days=365), [])
     infusion = clinic.create_treatment_type(
         name="IV infusion", duration_minutes=120, buffer_minutes=15, preparation=PREPARATION,
-        sms_preparation=SMS_PREPARATION, protocol=INFUSION_PROTOCOL)
+        sms_preparation=SMS_PREPARATION, protocol=INFUSION_PROTOCOL, observation=INFUSION_OBSERVATION,
+        staffing=[{"role": "nurse", "patients_per_staff": 2}])
     nasal = clinic.create_treatment_type(
         name="Nasal spray with observation", duration_minutes=120, buffer_minutes=10,
-        preparation=PREPARATION, sms_preparation=SMS_PREPARATION, protocol=NASAL_SPRAY_PROTOCOL)
+        preparation=PREPARATION, sms_preparation=SMS_PREPARATION, protocol=NASAL_SPRAY_PROTOCOL,
+        observation=NASAL_SPRAY_OBSERVATION, staffing=[{"role": "prescriber", "patients_per_staff": 6}])
     people = [patients.create_patient({
         "first_name": first, "last_name": last, "phone": phone, "email": email,
         "sms_opt_in": phone is not None, "email_opt_in": email is not None})
         for first, last, phone, email in PATIENTS]
-    today = clinic.scheduling_rules(clinic.get_clinic()).hours.local_date(clock.now())
     # The inductions leave their rules to the treatment types' protocols, as the desk may.
     booking.book_course(CourseRequest(people[0].id, infusion.id, "induction",
                                       start_on=today + timedelta(days=1)))
