@@ -1,6 +1,7 @@
 """Alerts: what monitoring staff must look at, and their acknowledgement of it.
 
-An alert opens on a low check-in score (high) or on words of self-harm (urgent). Staff
+An alert opens on a low check-in score or a questionnaire total at the clinic's line (high), or
+on words of self-harm or PHQ-9's item 9 above 0 (urgent). Staff
 acknowledge it once, with a note of what they did; one nobody acknowledges in time is escalated
 to the on-call address (escalation.py).
 """
@@ -24,10 +25,12 @@ URGENT, HIGH = "urgent", "high"
 
 
 def open_alert(patient_id: int | None, severity: str, reason: str, now: datetime, *,
-               checkin_id: int | None = None, inbound_message_id: int | None = None) -> Alert:
+               checkin_id: int | None = None, inbound_message_id: int | None = None,
+               questionnaire_id: int | None = None) -> Alert:
     """Add an open alert to the current transaction."""
     alert = Alert(patient_id=patient_id, severity=severity, reason=reason[:200], status="open",
-                  created_at=now, checkin_id=checkin_id, inbound_message_id=inbound_message_id)
+                  created_at=now, checkin_id=checkin_id, inbound_message_id=inbound_message_id,
+                  questionnaire_id=questionnaire_id)
     db.session.add(alert)
     db.session.flush()
     audit.record("alert.open", "alert", alert.id, severity=severity, patient_id=patient_id)
