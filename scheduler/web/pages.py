@@ -18,6 +18,7 @@ NAVIGATION = (
     ("booking_pages.new_course", "Book a course"),
     ("patient_pages.maintenance_due", "Due for maintenance"),
     ("monitoring.alerts", "Alerts"),
+    ("monitoring.inbox", "Inbox"),
     ("monitoring.today", "Today in the clinic"),
     ("monitoring.failed_messages", "Failed messages"),
     ("admin.clinic", "Clinic settings"),
