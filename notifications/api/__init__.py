@@ -293,11 +293,6 @@ class InboxItemSchema(InboundMessageSchema):
                                                          "example": None})
 
 
-class InboxDoneSchema(Schema):
-    note = Text(2000, allow_none=True, load_default=None, metadata={
-        "description": "what was done about it", "example": "asked about parking: called back"})
-
-
 @blp.route("/inbox")
 class Inbox(MethodView):
     @roles(*CLINICAL)
@@ -314,7 +309,7 @@ class Inbox(MethodView):
 @blp.route("/inbox/<id:message_id>/done")
 class InboxDone(MethodView):
     @roles(*CLINICAL)
-    @blp.arguments(InboxDoneSchema)
+    @blp.arguments(AcknowledgeSchema)  # the same note as an alert's
     @blp.response(200, InboxItemSchema)
     @blp.error_response(404, "no text in the inbox has this id")
     @blp.error_response(409, "the text is already marked done")

@@ -12,7 +12,7 @@ from datetime import timedelta
 from flask import flash, redirect, render_template, request, url_for
 
 from notifications.services import alerts as alert_service, inbox as inbox_service, monitoring_views
-from notifications.api import AcknowledgeSchema, InboxDoneSchema
+from notifications.api import AcknowledgeSchema
 
 from scheduler import clock
 from scheduler.api.access import CLINICAL
@@ -43,17 +43,24 @@ def alerts():
 @bp.post("/alerts/<id:alert_id>/acknowledge")
 @page_for(*CLINICAL)
 def acknowledge(alert_id: int):
-    data, problems = forms.read(AcknowledgeSchema(), request.form)
-    if problems:
-        return _alerts_page(_note_problems(alert_id, problems),
-                            {alert_id: request.form.get("note", "")}), 422
-    try:
-        alert_service.acknowledge(alert_id, data["note"])
-    except Conflict:
-        db.session.rollback()  # let go of the alert's row lock; nothing changed
-        return _alerts_page({forms.FORM: _already_acknowledged(alert_id)}), 409
+    refused = _save_note(alert_id, alert_service.acknowledge, _alerts_page, _already_acknowledged)
+    if refused:
+        return refused
     flash("Alert acknowledged.")
     return redirect(url_for(".alerts"), 303)
+
+
+def _save_note(item_id: int, save, page, already):
+    """Post a staff note on an alert or an inbox text; the page again with why, when refused."""
+    data, problems = forms.read(AcknowledgeSchema(), request.form)
+    if problems:
+        return page(_note_problems(item_id, problems), {item_id: request.form.get("note", "")}), 422
+    try:
+        save(item_id, data["note"])
+    except Conflict:
+        db.session.rollback()  # let go of the row lock; nothing changed
+        return page({forms.FORM: already(item_id)}), 409
+    return None
 
 
 def _alerts_page(problems: dict[str, str] | None = None, entered: dict[int, str] | None = None):
@@ -140,14 +147,10 @@ def inbox():
 @bp.post("/inbox/<id:message_id>/done")
 @page_for(*CLINICAL)
 def inbox_done(message_id: int):
-    data, problems = forms.read(InboxDoneSchema(), request.form)
-    if problems:
-        return _inbox_page(_note_problems(message_id, problems), {message_id: request.form.get("note", "")}), 422
-    try:
-        inbox_service.mark_done(message_id, data["note"])
-    except Conflict:
-        db.session.rollback()
-        return _inbox_page({forms.FORM: "This text is already marked done; nothing was changed."}), 409
+    refused = _save_note(message_id, inbox_service.mark_done, _inbox_page,
+                         lambda _: "This text is already marked done; nothing was changed.")
+    if refused:
+        return refused
     flash("Marked done.")
     return redirect(url_for(".inbox"), 303)
 

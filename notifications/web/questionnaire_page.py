@@ -16,11 +16,10 @@ from scheduler.models import Clinic
 from scheduler.models.clinic import DEFAULT_CRISIS_TEXT
 
 from notifications.engine import questionnaires as forms
-from notifications.engine.wording import national_phone
 from notifications.models import Questionnaire
 from notifications.services.patient_links import LinkInvalid, questionnaire_id_from
 from notifications.services.questionnaires import FormClosed, save_answers, why_closed
-from notifications.web.patient_page import private_page_headers
+from notifications.web.patient_page import page_facts, private_page_headers
 
 bp = Blueprint("questionnaire_page", __name__, template_folder="templates")
 bp.after_request(private_page_headers)
@@ -64,9 +63,7 @@ def _read(instrument: str) -> tuple[list[int | None], list[int]]:
 def _page(clinic: Clinic | None, form: Questionnaire | None = None, *, problem: str | None = None,
           done: str | None = None, crisis: str | None = None, answers: list | None = None,
           missing: list[int] | None = None) -> str:
-    facts = {"clinic": clinic.name if clinic else "Your clinic", "problem": problem, "done": done,
-             "crisis": crisis, "phone": clinic.phone if clinic else None,
-             "phone_shown": national_phone(clinic.phone) if clinic and clinic.phone else None}
+    facts = {**page_facts(clinic, problem, done), "crisis": crisis}
     if form is not None:
         instrument = forms.INSTRUMENTS[form.instrument]
         facts.update(question=instrument.question, items=instrument.items, choices=forms.ANSWERS,
