@@ -10,8 +10,8 @@ from .conftest import PASSWORD, make_staff, sign_in
 
 MENU = {
     "front_desk": {"Schedule", "Patients", "Book a course", "Due for maintenance"},
-    "monitoring": {"Schedule", "Patients", "Alerts", "Today in the clinic", "Failed messages"},
-    "admin": {"Schedule", "Patients", "Book a course", "Due for maintenance", "Alerts",
+    "monitoring": {"Schedule", "Patients", "Alerts", "Inbox", "Today in the clinic", "Failed messages"},
+    "admin": {"Schedule", "Patients", "Book a course", "Due for maintenance", "Alerts", "Inbox",
               "Today in the clinic", "Failed messages", "Clinic settings", "Chairs",
               "Treatment types", "Clinicians", "Staff"},
 }
