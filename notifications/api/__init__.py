@@ -12,7 +12,8 @@ from scheduler.api.paging import PAGES, QueryPage, matching
 from scheduler.api.schemas.fields import Id, Instant, Text
 from scheduler.extensions import api
 
-from notifications.services import alerts, checkins, patient_requests
+from notifications.engine.questionnaires import INSTRUMENTS
+from notifications.services import alerts, checkins, inbox, patient_requests, questionnaires
 from notifications.models import (ALERT_STATUSES, CHANNELS, INBOUND_KINDS, SEVERITIES, STATUSES, InboundMessage,
                      Notification)
 
@@ -32,7 +33,8 @@ class NotificationSchema(Schema):
     channel = fields.String(validate=validate.OneOf(CHANNELS), metadata={"description": "sms or email",
                                                                         "example": "sms"})
     purpose = fields.String(metadata={
-        "description": "confirmation, reminder, checkin, cancellation, reschedule, no_show, ...",
+        "description": "confirmation, reminder, checkin, cancellation, reschedule, no_show, "
+                       "questionnaire, questionnaire_reminder, ...",
         "example": "reminder"})
     rule_minutes = fields.Integer(allow_none=True, metadata={
         "description": "the rule behind it: minutes before the session (reminder) or after it (check-in)",
@@ -141,10 +143,13 @@ class AlertSchema(Schema):
                                                            "example": 4})
     checkin_id = fields.Integer(allow_none=True, metadata={"description": "the check-in answer that opened it",
                                                            "example": 2})
+    questionnaire_id = fields.Integer(allow_none=True, metadata={
+        "description": "the questionnaire whose answers opened it", "example": None})
     inbound_message_id = fields.Integer(allow_none=True, metadata={"description": "the text that opened it",
                                                                    "example": 5})
     severity = fields.String(validate=validate.OneOf(SEVERITIES), metadata={
-        "description": "urgent: words of self-harm; high: a low check-in score", "example": "high"})
+        "description": "urgent: words of self-harm, or PHQ-9 item 9 above 0; high: a low check-in "
+                       "score or a questionnaire total at the clinic's line", "example": "high"})
     reason = fields.String(metadata={"description": "why it opened, in words",
                                      "example": "check-in score 2 (alert at 3 or below)"})
     status = fields.String(validate=validate.OneOf(ALERT_STATUSES), metadata={"description": "open or acknowledged",
@@ -239,3 +244,75 @@ class HandlePatientRequest(MethodView):
     def post(self, request_id):
         """Mark a patient's request handled: the front desk called the patient back"""
         return patient_requests.mark_handled(request_id)
+
+
+class QuestionnaireSchema(Schema):
+    id = fields.Integer(metadata={"description": "the questionnaire's id", "example": 3})
+    patient_id = fields.Integer(metadata={"description": "who it went to", "example": 4})
+    appointment_id = fields.Integer(allow_none=True, metadata={
+        "description": "the session it was sent for", "example": 17})
+    instrument = fields.String(validate=validate.OneOf(tuple(INSTRUMENTS)), metadata={
+        "description": "phq9 or gad7", "example": "phq9"})
+    sent_at = Instant(metadata={"description": "when its link first went out",
+                                "example": "2026-03-01T14:00:00+00:00"})
+    completed_at = Instant(allow_none=True, metadata={"description": "when the patient answered; null: not yet",
+                                                      "example": "2026-03-01T18:02:00+00:00"})
+    answers = fields.List(fields.Integer(), allow_none=True, metadata={
+        "description": "each item's score, 0 (not at all) to 3 (nearly every day), in order",
+        "example": [1, 2, 1, 2, 0, 1, 1, 0, 0]})
+    total = fields.Integer(allow_none=True, metadata={"description": "the sum of the answers", "example": 8})
+    severity = fields.String(allow_none=True, metadata={
+        "description": "the total's band: minimal, mild, moderate, moderately severe (PHQ-9), severe",
+        "example": "mild"})
+
+
+class QuestionnaireQuerySchema(Schema):
+    patient_id = Id(strict=False, metadata={"description": "only this patient's", "example": 4})
+
+
+@blp.route("/questionnaires")
+class Questionnaires(MethodView):
+    @roles(*CLINICAL)
+    @blp.arguments(QuestionnaireQuerySchema, location="query")
+    @blp.response(200, QuestionnaireSchema(many=True))
+    @blp.paginate(QueryPage, **PAGES)
+    def get(self, query):
+        """List the PHQ-9 and GAD-7 forms sent to patients, and their answers, newest first
+
+        Sent by signed link by the clinic's `questionnaire_rules`; `total` and `severity` once answered.
+        """
+        return questionnaires.list_questionnaires(query.get("patient_id"))
+
+
+class InboxItemSchema(InboundMessageSchema):
+    inbox = fields.String(metadata={"description": "open: still to read; done: read and dealt with",
+                                    "example": "open"})
+    done_at = Instant(allow_none=True, metadata={"description": "when it was marked done", "example": None})
+    done_by = fields.Integer(allow_none=True, metadata={"description": "staff id", "example": None})
+    done_note = fields.String(allow_none=True, metadata={"description": "what was done, as staff wrote it",
+                                                         "example": None})
+
+
+@blp.route("/inbox")
+class Inbox(MethodView):
+    @roles(*CLINICAL)
+    @blp.response(200, InboxItemSchema(many=True))
+    @blp.paginate(QueryPage, **PAGES)
+    def get(self):
+        """List the texts still to read, oldest first
+
+        Every text that was neither a command (C, STOP, HELP, ...) nor an awaited answer.
+        """
+        return inbox.open_items()
+
+
+@blp.route("/inbox/<id:message_id>/done")
+class InboxDone(MethodView):
+    @roles(*CLINICAL)
+    @blp.arguments(AcknowledgeSchema)  # the same note as an alert's
+    @blp.response(200, InboxItemSchema)
+    @blp.error_response(404, "no text in the inbox has this id")
+    @blp.error_response(409, "the text is already marked done")
+    def post(self, body, message_id):
+        """Mark a text in the inbox read and dealt with, with a note"""
+        return inbox.mark_done(message_id, body["note"])

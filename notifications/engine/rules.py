@@ -19,7 +19,11 @@ LATE_LIMITS = {
     "course_cancellation": timedelta(hours=12),
     "no_show": timedelta(hours=24),
     "checkin": timedelta(hours=12),
+    "questionnaire": timedelta(hours=24),
+    "questionnaire_reminder": timedelta(hours=24),
 }
+# A questionnaire's link and its one reminder: useful only while the form waits for answers.
+QUESTIONNAIRE_PURPOSES = ("questionnaire", "questionnaire_reminder")
 # Purposes about a session still to come: pointless once it has started or is off.
 ABOUT_UPCOMING = ("confirmation", "reminder", "reschedule")
 # News the patient must have before the session's time, however late it is: told late, they
@@ -69,6 +73,8 @@ class Situation:
     # it may be taken. Past that the message would only send the patient to a closed door.
     offer_outcome: str | None = None
     offer_expires_at: datetime | None = None
+    # A questionnaire's message: whether its form still waits for answers (None: no such form).
+    questionnaire_open: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -169,6 +175,8 @@ def decide(situation: Situation) -> Decision:
 def _pointless(s: Situation) -> str | None:
     if s.purpose == WAITLIST_OFFER:
         return _offer_pointless(s)
+    if s.purpose in QUESTIONNAIRE_PURPOSES and not s.questionnaire_open:
+        return "the form is answered or closed"
     if s.purpose in ABOUT_UPCOMING or s.purpose == "checkin":
         if s.appointment_status is None:
             return "the appointment no longer exists"

@@ -40,6 +40,7 @@ class MessageFacts:
     moved_from: datetime | None = None  # a rescheduled session's earlier start
     offer_link: str | None = None  # a waitlist offer's page, by text and email: the way to take it
     offer_until: datetime | None = None  # when the offer lapses
+    form_link: str | None = None  # a questionnaire's page, by text and email
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,7 @@ def _context(facts: MessageFacts) -> dict:
         "preparation": facts.sms_preparation if brief else facts.preparation,
         "link": None if brief else facts.link,
         "offer_link": facts.offer_link,
+        "form_link": facts.form_link,
         # The clock alone: an offer lasts hours, and the text's session time names the zone.
         "until": _clock(facts.offer_until, facts.clinic_timezone, facts.clinic_timezone, brief)
                  if facts.offer_until else "",

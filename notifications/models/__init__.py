@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from scheduler.extensions import db
@@ -49,6 +49,8 @@ class Notification(db.Model):
     provider_message_id: Mapped[str | None] = mapped_column(String(64), index=True)
     error: Mapped[str | None] = mapped_column(String(500))  # or why it was skipped
     body: Mapped[str | None] = mapped_column(Text)  # what went out, for the patient's page
+    # A questionnaire's message (and its one reminder) carries the link to this form.
+    questionnaire_id: Mapped[int | None] = mapped_column(ForeignKey("questionnaire.id"), index=True)
     # A reschedule notice's session started here before it moved ("moved from ... to ...").
     moved_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -56,7 +58,8 @@ class Notification(db.Model):
 
 
 INBOUND_KINDS = ("confirm", "stop", "start", "help", "score", "crisis", "other", "unknown_sender")
-SEVERITIES = ("urgent", "high")  # urgent: crisis words; high: a low check-in score
+# urgent: crisis words, or PHQ-9's item 9 above 0; high: a low check-in score, a high total
+SEVERITIES = ("urgent", "high")
 ALERT_STATUSES = ("open", "acknowledged")
 
 
@@ -71,7 +74,12 @@ class InboundMessage(db.Model):
     """
 
     __tablename__ = "inbound_message"
-    __table_args__ = (CheckConstraint(_one_of("kind", INBOUND_KINDS), name="kind_known"),)
+    __table_args__ = (
+        CheckConstraint(_one_of("kind", INBOUND_KINDS), name="kind_known"),
+        CheckConstraint("inbox IS NULL OR inbox IN ('open', 'done')", name="inbox_known"),
+        Index("ix_inbound_message_inbox_open", "received_at", postgresql_where=text("inbox = 'open'"),
+              sqlite_where=text("inbox = 'open'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_sid: Mapped[str] = mapped_column(String(64), unique=True)
@@ -81,6 +89,12 @@ class InboundMessage(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     reply: Mapped[str | None] = mapped_column(Text)  # what the service answered, for staff
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # The inbox: a text that was neither a command nor an awaited answer waits ("open") until
+    # monitoring staff have read it and mark it "done" with a note; None: nothing to read.
+    inbox: Mapped[str | None] = mapped_column(String(10))
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    done_note: Mapped[str | None] = mapped_column(Text)
 
 
 class CheckIn(db.Model):
@@ -104,6 +118,32 @@ class CheckIn(db.Model):
     text: Mapped[str | None] = mapped_column(Text)  # the reply as the patient wrote it
 
 
+class Questionnaire(db.Model):
+    """A PHQ-9 or GAD-7 sent to a patient by signed link, and their answers.
+
+    Written when planned, with its messages; `sent_at` is set when the first of them goes out,
+    so a form whose messages were all cancelled is never shown as sent.
+    """
+
+    __tablename__ = "questionnaire"
+    __table_args__ = (
+        CheckConstraint("instrument IN ('phq9', 'gad7')", name="instrument_known"),
+        Index("ix_questionnaire_patient_due", "patient_id", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"), index=True)
+    instrument: Mapped[str] = mapped_column(String(10))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the link is closed after it
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answers: Mapped[list[int] | None] = mapped_column(JSON)  # item scores 0-3, in order
+    total: Mapped[int | None] = mapped_column(Integer)
+    severity: Mapped[str | None] = mapped_column(String(20))
+
+
 class Alert(db.Model):
     """Something monitoring staff must look at: a low score, words of self-harm, or a monitoring
     form not filed in time."""
@@ -124,6 +164,7 @@ class Alert(db.Model):
     inbound_message_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_message.id"))
     # A monitoring form not filed in time; unique, so each such form opens one alert only.
     monitoring_form_id: Mapped[int | None] = mapped_column(ForeignKey("monitoring_form.id"), unique=True)
+    questionnaire_id: Mapped[int | None] = mapped_column(ForeignKey("questionnaire.id"))
     severity: Mapped[str] = mapped_column(String(10))
     reason: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default="open")

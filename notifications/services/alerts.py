@@ -1,7 +1,8 @@
 """Alerts: what monitoring staff must look at, and their acknowledgement of it.
 
-An alert opens on a low check-in score (high), on words of self-harm (urgent) or on a
-monitoring form not filed in time (high, overdue_forms.py). Staff
+An alert opens on a low check-in score or a questionnaire total at the clinic's line (high), on
+words of self-harm or PHQ-9's item 9 above 0 (urgent), or on a monitoring form not filed in time
+(high, overdue_forms.py). Staff
 acknowledge it once, with a note of what they did; one nobody acknowledges in time is escalated
 to the on-call address (escalation.py).
 """
@@ -26,11 +27,11 @@ URGENT, HIGH = "urgent", "high"
 
 def open_alert(patient_id: int | None, severity: str, reason: str, now: datetime, *,
                checkin_id: int | None = None, inbound_message_id: int | None = None,
-               monitoring_form_id: int | None = None) -> Alert:
+               monitoring_form_id: int | None = None, questionnaire_id: int | None = None) -> Alert:
     """Add an open alert to the current transaction."""
     alert = Alert(patient_id=patient_id, severity=severity, reason=reason[:200], status="open",
                   created_at=now, checkin_id=checkin_id, inbound_message_id=inbound_message_id,
-                  monitoring_form_id=monitoring_form_id)
+                  monitoring_form_id=monitoring_form_id, questionnaire_id=questionnaire_id)
     db.session.add(alert)
     db.session.flush()
     audit.record("alert.open", "alert", alert.id, severity=severity, patient_id=patient_id)

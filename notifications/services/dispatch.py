@@ -20,10 +20,10 @@ from scheduler.services.waitlist import shown_outcome
 
 from notifications.engine import rules, wording
 
-from notifications.services import checkins, invites, opt_outs, patient_links
+from notifications.services import checkins, invites, opt_outs, patient_links, questionnaires
 from notifications.services.templates import templates
 from notifications.channels import Channel, Outgoing, PermanentFailure, TransientFailure
-from notifications.models import Notification
+from notifications.models import Notification, Questionnaire
 
 log = logging.getLogger("notifications.services.dispatch")
 MAX_ATTEMPTS = 6
@@ -50,6 +50,7 @@ def dispatch(notification_id: int, worker_id: str, channels: dict[str, Channel],
     # Read what is needed before committing: touching the (expired) row afterwards would open
     # a new transaction, and on SQLite that holds the write lock for the whole provider call.
     channel, patient_id, purpose = channels[note.channel], note.patient_id, note.purpose
+    form_id = note.questionnaire_id
     db.session.commit()  # nothing is held while the provider is called
 
     try:
@@ -64,7 +65,7 @@ def dispatch(notification_id: int, worker_id: str, channels: dict[str, Channel],
     except TransientFailure as failure:
         return _retry(notification_id, worker_id, now, str(failure))
     return _record_sent(notification_id, worker_id, now, lease, purpose, message.text,
-                        delivery.provider_message_id)
+                        delivery.provider_message_id, form_id)
 
 
 def _renew_claim(notification_id: int, worker_id: str, now: datetime, lease: timedelta) -> bool:
@@ -126,7 +127,8 @@ def _record(notification_id: int, worker_id: str, now: datetime, **values) -> st
 
 
 def _record_sent(notification_id: int, worker_id: str, now: datetime, lease: timedelta,
-                 purpose: str, text: str, provider_message_id: str) -> str:
+                 purpose: str, text: str, provider_message_id: str,
+                 questionnaire_id: int | None = None) -> str:
     """Write down a send the provider has taken, waiting out a database that is away for a
     moment (a restart, a failover) for as long as our lease lasts.
 
@@ -139,6 +141,8 @@ def _record_sent(notification_id: int, worker_id: str, now: datetime, lease: tim
         try:
             if purpose == "checkin":  # the only kind that opens one; spares every other send a read
                 checkins.prompt_sent(notification_id, now)  # the question now awaits its answer
+            if questionnaire_id is not None:
+                questionnaires.form_sent(questionnaire_id, now)
             return _record(notification_id, worker_id, now, status="sent", sent_at=now, body=text,
                            provider_message_id=provider_message_id)
         except OperationalError:  # the connection or server went away (or SQLite was locked)
@@ -167,7 +171,12 @@ def _situation(note, appointment, patient, clinic, now) -> rules.Situation:
         appointment_start=appointment.start_at if appointment else None,
         quiet_hours=clinic.quiet_hours if clinic else None, now=now,
         offer_outcome=shown_outcome(offer) if offer else None,
-        offer_expires_at=offer.expires_at if offer else None)
+        offer_expires_at=offer.expires_at if offer else None,
+        questionnaire_open=questionnaires.still_open(_form(note), now) if note.questionnaire_id else None)
+
+
+def _form(note) -> Questionnaire | None:
+    return db.session.get(Questionnaire, note.questionnaire_id) if note.questionnaire_id else None
 
 
 def _offer(note) -> WaitlistOffer | None:
@@ -190,7 +199,8 @@ def _message(note, appointment, patient, treatment, clinic, now) -> Outgoing:
         sms_preparation=treatment.sms_preparation if treatment else "",
         link=_patient_link(note, appointment), moved_from=note.moved_from,
         offer_link=patient_links.url_for_offer(offer.id) if offer else None,
-        offer_until=offer.expires_at if offer else None)
+        offer_until=offer.expires_at if offer else None,
+        form_link=patient_links.url_for_questionnaire(note.questionnaire_id) if note.questionnaire_id else None)
     rendered = wording.render(templates(), facts)
     to = patient.phone if note.channel == "sms" else patient.email
     invitations = invites.attachments_for(note, _invited(note, appointment, sessions), patient,

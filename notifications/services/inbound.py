@@ -1,5 +1,5 @@
 """A patient's text, acted on: confirm a visit, stop or restart texts, answer a check-in, raise
-an alert. One transaction per message, keyed by Twilio's MessageSid so a retried webhook acts once.
+an alert, or put it in monitoring's inbox to be read (nothing a patient writes goes unseen). One transaction per message, keyed by Twilio's MessageSid so a retried webhook acts once.
 
 The answer is a text to send back, or None. A number that texted STOP gets no answer but the
 confirmation of STOP itself. Twilio's own keywords (replies.TWILIO_KEYWORDS) get no answer from
@@ -31,6 +31,7 @@ from notifications.services.templates import templates
 from notifications.models import InboundMessage
 
 log = logging.getLogger("notifications.services.inbound")
+INBOX_OPEN = "open"
 MAX_BODY = 2000  # Twilio joins long texts up to 1,600 characters
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # PostgreSQL refuses NUL in text
 
@@ -130,7 +131,7 @@ def _act(reading: replies.Reading, sender: Sender, message: InboundMessage, clin
         return _say("help", clinic)
     if reading.kind == replies.SCORE:
         return _score(reading.score, sender, message, clinic, now)
-    return _say("noted", clinic)
+    return _noted(message, clinic)
 
 
 def _confirm(sender: Sender, clinic: Clinic | None, now: datetime) -> str | None:
@@ -161,7 +162,7 @@ def _score(score: int | None, sender: Sender, message: InboundMessage, clinic: C
            now: datetime) -> str:
     checkin = checkins.awaiting_answer(sender.ids, now)
     if checkin is None:
-        return _say("noted", clinic)  # no question asked lately: kept for staff as it stands
+        return _noted(message, clinic)  # no question asked lately: for staff to read as it stands
     checkins.record_answer(checkin, score, message.body, now)
     message.patient_id = checkin.patient_id
     threshold = clinic.alert_score_at_or_below if clinic else -1
@@ -198,7 +199,15 @@ def _answer_stranger(reading: replies.Reading, message: InboundMessage, clinic: 
         return _say("crisis_stranger", clinic)
     if reading.kind == replies.STOP:  # we never text numbers we do not know, but say so
         return _say("stopped_stranger", clinic)
+    if reading.kind in (replies.OTHER, replies.SCORE):  # perhaps a patient with a new phone
+        message.inbox = INBOX_OPEN
     return _say("stranger", clinic)
+
+
+def _noted(message: InboundMessage, clinic: Clinic | None) -> str:
+    """Neither a command nor an awaited answer: into monitoring's inbox, where someone reads it."""
+    message.inbox = INBOX_OPEN
+    return _say("noted", clinic)
 
 
 def _say(name: str, clinic: Clinic | None, **facts) -> str:

@@ -15,6 +15,7 @@ from scheduler.extensions import db
 from scheduler.models import Appointment, Patient, StaffUser
 from scheduler.services.appointments import list_appointments
 
+from notifications.services import inbox
 from notifications.services.alerts import list_alerts
 from notifications.services.checkins import list_checkins
 from notifications.models import Alert, CheckIn, InboundMessage, Notification
@@ -100,3 +101,16 @@ def messages_to_follow_up(since: datetime, limit: int = MESSAGES_SHOWN) -> list[
         .order_by(Notification.updated_at.desc(), Notification.id.desc())
         .limit(limit))
     return [MessageToFollowUp(note, patient) for note, patient in rows]
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    message: InboundMessage
+    patient: Patient | None  # None: a number not on file
+
+
+def inbox_items() -> list[InboxItem]:
+    """The texts still to read, oldest first, each with who sent it."""
+    rows = db.session.execute(inbox.open_items().add_columns(Patient)
+                              .outerjoin(Patient, Patient.id == InboundMessage.patient_id))
+    return [InboxItem(message, patient) for message, patient in rows]

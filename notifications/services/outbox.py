@@ -17,6 +17,7 @@ from scheduler.models import Appointment, Clinic, Patient, WaitlistOffer
 
 from notifications.engine import rules
 from notifications.models import Notification
+from notifications.services import questionnaires
 
 
 def sessions_booked(clinic: Clinic, sessions: Sequence[Appointment], now: datetime) -> None:
@@ -25,6 +26,7 @@ def sessions_booked(clinic: Clinic, sessions: Sequence[Appointment], now: dateti
     _add(first, rules.notices_for("confirmation", now), now)
     for session in sessions:
         _add(session, _reminders(clinic, session, now), now)
+    questionnaires.plan(clinic.questionnaire_rules, sessions, now)
 
 
 def session_moved(clinic: Clinic, appointment: Appointment, moved_from: datetime, now: datetime) -> None:
@@ -32,6 +34,7 @@ def session_moved(clinic: Clinic, appointment: Appointment, moved_from: datetime
     cancel_pending([appointment.id], "the session was rescheduled", now)
     _add(appointment, rules.notices_for("reschedule", now), now, moved_from=moved_from)
     _add(appointment, _reminders(clinic, appointment, now), now)
+    questionnaires.plan_moved(clinic.questionnaire_rules, appointment, now)
 
 
 def session_cancelled(appointment: Appointment, now: datetime) -> None:

@@ -1,17 +1,19 @@
-"""Monitoring pages: open alerts, a patient's check-in scores over time, today's clinic (with
-readings, discharge and the monitoring forms to file), and messages that failed to arrive.
+"""Monitoring pages: open alerts, the inbox of texts to read, a patient's check-in scores and
+questionnaire totals over time, today's clinic (with readings, discharge and the monitoring forms
+to file), and messages that failed to arrive.
 
 The same role rule as the API's check-ins and alerts (CLINICAL: admin and monitoring) for every
 page here, since each shows what patients told the clinic or how to reach them about it.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from notifications.services import alerts as alert_service, monitoring_views
+from notifications.services import alerts as alert_service, inbox as inbox_service, monitoring_views
 from notifications.api import AcknowledgeSchema
 
 from scheduler import clock
@@ -28,7 +30,9 @@ from scheduler.web import forms
 from scheduler.web.access import page_for
 from scheduler.web.display import clinic_time, clinic_zone
 from scheduler.web.pages import web_blueprint
-from notifications.web.score_chart import Answer, score_chart
+from notifications.engine.questionnaires import INSTRUMENTS
+from notifications.services import questionnaires as questionnaire_service
+from notifications.web.score_chart import Answer, ScoreChart, score_chart, totals_chart
 
 bp = web_blueprint("monitoring", __name__, url_prefix="/monitoring")
 
@@ -44,17 +48,24 @@ def alerts():
 @bp.post("/alerts/<id:alert_id>/acknowledge")
 @page_for(*CLINICAL)
 def acknowledge(alert_id: int):
-    data, problems = forms.read(AcknowledgeSchema(), request.form)
-    if problems:
-        return _alerts_page(_note_problems(alert_id, problems),
-                            {alert_id: request.form.get("note", "")}), 422
-    try:
-        alert_service.acknowledge(alert_id, data["note"])
-    except Conflict:
-        db.session.rollback()  # let go of the alert's row lock; nothing changed
-        return _alerts_page({forms.FORM: _already_acknowledged(alert_id)}), 409
+    refused = _save_note(alert_id, alert_service.acknowledge, _alerts_page, _already_acknowledged)
+    if refused:
+        return refused
     flash("Alert acknowledged.")
     return redirect(url_for(".alerts"), 303)
+
+
+def _save_note(item_id: int, save, page, already):
+    """Post a staff note on an alert or an inbox text; the page again with why, when refused."""
+    data, problems = forms.read(AcknowledgeSchema(), request.form)
+    if problems:
+        return page(_note_problems(item_id, problems), {item_id: request.form.get("note", "")}), 422
+    try:
+        save(item_id, data["note"])
+    except Conflict:
+        db.session.rollback()  # let go of the row lock; nothing changed
+        return page({forms.FORM: already(item_id)}), 409
+    return None
 
 
 def _alerts_page(problems: dict[str, str] | None = None, entered: dict[int, str] | None = None):
@@ -91,11 +102,28 @@ def checkins(patient_id: int):
     zone = clinic_zone()
     # A score's place in time is when the patient gave it; unanswered check-ins have none.
     answers = [Answer(c.responded_at, c.score) for c in history.checkins if c.responded_at]
-    chart = score_chart(answers, [s.start_at for s in history.sessions],
-                        clinic.alert_score_at_or_below if clinic else None, zone,
-                        clock.now().astimezone(zone).date())
+    sessions, today = [s.start_at for s in history.sessions], clock.now().astimezone(zone).date()
+    chart = score_chart(answers, sessions, clinic.alert_score_at_or_below if clinic else None, zone, today)
+    answered = questionnaire_service.answered(patient_id)
+    charts = [QuestionnaireChart(form.key, form.name, _alert_total(clinic, form.key), totals_chart(
+        form, [Answer(q.completed_at, q.total) for q in answered if q.instrument == form.key], sessions,
+        _alert_total(clinic, form.key), zone, today)) for form in INSTRUMENTS.values()]
     return render_template("web/monitoring/checkins.html", patient=patient, history=history,
-                           chart=chart, threshold=clinic.alert_score_at_or_below if clinic else None)
+                           chart=chart, threshold=clinic.alert_score_at_or_below if clinic else None,
+                           questionnaire_charts=charts, questionnaires=answered,
+                           names={key: form.name for key, form in INSTRUMENTS.items()})
+
+
+@dataclass(frozen=True)
+class QuestionnaireChart:
+    key: str
+    name: str
+    alert_at: int | None
+    chart: ScoreChart
+
+
+def _alert_total(clinic, instrument: str) -> int | None:
+    return getattr(clinic, f"{instrument}_alert_at", None) if clinic else None
 
 
 @bp.get("/today")
@@ -178,3 +206,25 @@ def failed_messages():
     since = clock.now() - timedelta(days=FOLLOW_UP_DAYS)
     return render_template("web/monitoring/failed_messages.html", days=FOLLOW_UP_DAYS,
                            messages=monitoring_views.messages_to_follow_up(since))
+
+
+@bp.get("/inbox")
+@page_for(*CLINICAL)
+def inbox():
+    return _inbox_page()
+
+
+@bp.post("/inbox/<id:message_id>/done")
+@page_for(*CLINICAL)
+def inbox_done(message_id: int):
+    refused = _save_note(message_id, inbox_service.mark_done, _inbox_page,
+                         lambda _: "This text is already marked done; nothing was changed.")
+    if refused:
+        return refused
+    flash("Marked done.")
+    return redirect(url_for(".inbox"), 303)
+
+
+def _inbox_page(problems: dict[str, str] | None = None, entered: dict[int, str] | None = None):
+    return render_template("web/monitoring/inbox.html", items=monitoring_views.inbox_items(),
+                           problems=problems or {}, entered=entered or {})

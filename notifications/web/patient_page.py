@@ -71,6 +71,13 @@ def appointment_page(token: str):
     return _page(clinic, appointment=appointment, done=done)
 
 
+def page_facts(clinic: Clinic | None, problem: str | None, done: str | None) -> dict:
+    """What every patient page shows: the clinic, its number to call, and what happened."""
+    return {"clinic": clinic.name if clinic else "Your clinic", "problem": problem, "done": done,
+            "phone": clinic.phone if clinic else None,
+            "phone_shown": national_phone(clinic.phone) if clinic and clinic.phone else None}
+
+
 def _may_act(appointment: Appointment) -> bool:
     """Only a session still to come and not cancelled: a request about any other would reach the
     front desk as work with nothing to do."""
@@ -90,9 +97,7 @@ def _act(appointment: Appointment, action: str) -> str:
 
 def _page(clinic: Clinic | None, appointment: Appointment | None = None, problem: str | None = None,
           done: str | None = None) -> str:
-    facts = {"clinic": clinic.name if clinic else "Your clinic", "problem": problem, "done": done,
-             "phone": clinic.phone if clinic else None,
-             "phone_shown": national_phone(clinic.phone) if clinic and clinic.phone else None}
+    facts = page_facts(clinic, problem, done)
     if appointment is not None:
         treatment = db.session.get(TreatmentType, appointment.treatment_type_id)
         waiting = open_request_for(appointment.id)

@@ -1,10 +1,11 @@
-"""The geometry of a patient's check-in chart: where each score, gridline, date and session
-falls on an SVG drawn server-side. Pure: plain data in, numbers and labels out, no Flask, no
-database and no clock (the caller says what today is).
+"""The geometry of a patient's charts: check-in scores, and PHQ-9 and GAD-7 totals over their
+severity bands; where each score, gridline, band, date and session falls on an SVG drawn
+server-side. Pure: plain data in, numbers and labels out, no Flask, no database and no clock
+(the caller says what today is).
 
 x is time, in whole days of the clinic's calendar (ticks at local midnights, so a date label
-sits under the day it names, across DST changes too); y is the score, 0 (worst) at the bottom to
-10 (best) at the top.
+sits under the day it names, across DST changes too); y is the score: for check-ins 0 (worst) at
+the bottom to 10 (best) at the top, for a questionnaire 0 at the bottom to its highest total.
 """
 from __future__ import annotations
 
@@ -15,8 +16,14 @@ from zoneinfo import ZoneInfo
 
 from scheduler.engine.hours import instant_of
 
+from notifications.engine.questionnaires import Instrument, severity
+
 WIDTH, HEIGHT = 720, 320
-LEFT, RIGHT, TOP, BOTTOM = 44, WIDTH - 16, 16, HEIGHT - 40  # the plot area inside the margins
+# The plot area inside the margins. The right margin holds half of the last date's label, which
+# is centred on the axis's end ("28 Sep" is about 40 px wide at 12 px).
+LEFT, RIGHT, TOP, BOTTOM = 44, WIDTH - 28, 16, HEIGHT - 40
+# A questionnaire's chart names its bands in a wider right margin, clear of the line and points.
+BANDS_RIGHT = WIDTH - 172  # "moderately severe (15–19)" is about 150 px at 11 px
 MIN_SCORE, MAX_SCORE = 0, 10
 Y_TICK_STEP = 2
 MAX_X_TICKS = 8
@@ -51,6 +58,20 @@ class Marker:
 
 
 @dataclass(frozen=True)
+class Band:
+    """A severity band behind a questionnaire's totals, from y_top down to y_bottom."""
+
+    y_top: float
+    y_bottom: float
+    label: str  # e.g. "moderate (10-14)"
+    shade: int  # 0 for the mildest band, counting up: the page's CSS colours each
+
+    @property
+    def label_y(self) -> float:
+        return round((self.y_top + self.y_bottom) / 2 + 4, 1)
+
+
+@dataclass(frozen=True)
 class ScoreChart:
     x_ticks: tuple[Tick, ...]
     y_ticks: tuple[Tick, ...]
@@ -58,6 +79,7 @@ class ScoreChart:
     sessions: tuple[Marker, ...]
     threshold_y: float | None
     summary: str  # the chart in one or two sentences, for its <desc> and screen readers
+    bands: tuple[Band, ...] = ()
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
@@ -77,31 +99,61 @@ def score_chart(answers: Sequence[Answer], sessions: Sequence[datetime], thresho
     sessions, with the clinic's alert line at `threshold`. With nothing to show, the axes cover
     `today`, so the page still shows an empty chart rather than none."""
     scored = sorted((a for a in answers if a.score is not None), key=lambda a: a.at)
+    chart = _timeline(scored, sessions, zone, today, MAX_SCORE, RIGHT, lambda a: f"score {a.score}")
+    return ScoreChart(
+        **chart,
+        y_ticks=tuple(Tick(y_of(score), str(score))
+                      for score in range(MIN_SCORE, MAX_SCORE + 1, Y_TICK_STEP)),
+        threshold_y=y_of(threshold) if threshold is not None else None,
+        summary=summary(scored, len(chart["sessions"]), threshold, zone),
+    )
+
+
+def totals_chart(instrument: Instrument, totals: Sequence[Answer], sessions: Sequence[datetime],
+                 alert_at: int | None, zone: ZoneInfo, today: date) -> ScoreChart:
+    """A questionnaire's totals (0 at the bottom, its highest total at the top) over its
+    severity bands, beside the sessions; the clinic's alert line at `alert_at`."""
+    scored = sorted((a for a in totals if a.score is not None), key=lambda a: a.at)
+    max_total = instrument.max_total
+    bounds = [low for low, _ in instrument.bands] + [max_total + 1]
+    named = dict(instrument.bands)
+    chart = _timeline(scored, sessions, zone, today, max_total, BANDS_RIGHT,
+                      lambda a: f"{instrument.name} {a.score}, {severity(instrument.key, a.score)}")
+    return ScoreChart(
+        **chart,
+        y_ticks=tuple(Tick(y_of(low, max_total), str(low)) for low in bounds[:-1])
+        + (Tick(y_of(max_total, max_total), str(max_total)),),
+        threshold_y=y_of(alert_at, max_total) if alert_at is not None else None,
+        summary=totals_summary(instrument, scored, len(chart["sessions"]), zone),
+        right=BANDS_RIGHT,
+        bands=tuple(Band(y_of(min(high, max_total), max_total), y_of(low, max_total),
+                         f"{named[low]} ({low}\u2013{high - 1})", shade)
+                    for shade, (low, high) in enumerate(zip(bounds, bounds[1:]))),
+    )
+
+
+def _timeline(scored: Sequence[Answer], sessions: Sequence[datetime], zone: ZoneInfo, today: date,
+              top: int, right: int, says) -> dict:
+    """What every chart here shares: its dates along x, its points and its session markers."""
     first, last = _date_span([a.at for a in scored] + list(sessions), zone, today)
     start, end = _midnight(zone, first), _midnight(zone, last + timedelta(days=1))
 
     def x_of(instant: datetime) -> float:
         share = (instant - start) / (end - start)
-        return round(LEFT + share * (RIGHT - LEFT), 1)
+        return round(LEFT + share * (right - LEFT), 1)
 
-    points = tuple(Point(x_of(a.at), y_of(a.score), f"{_when(a.at, zone)}: score {a.score}")
-                   for a in scored)
-    markers = tuple(Marker(x_of(s), f"Session {_when(s, zone)}") for s in sorted(sessions))
-    return ScoreChart(
-        x_ticks=tuple(Tick(x_of(_midnight(zone, day)), _day_label(day)) for day in date_ticks(first, last)),
-        y_ticks=tuple(Tick(y_of(score), str(score))
-                      for score in range(MIN_SCORE, MAX_SCORE + 1, Y_TICK_STEP)),
-        points=points,
-        sessions=markers,
-        threshold_y=y_of(threshold) if threshold is not None else None,
-        summary=summary(scored, len(markers), threshold, zone),
-    )
+    return {
+        "x_ticks": tuple(Tick(x_of(_midnight(zone, day)), _day_label(day)) for day in date_ticks(first, last)),
+        "points": tuple(Point(x_of(a.at), y_of(a.score, top), f"{_when(a.at, zone)}: {says(a)}")
+                        for a in scored),
+        "sessions": tuple(Marker(x_of(s), f"Session {_when(s, zone)}") for s in sorted(sessions)),
+    }
 
 
-def y_of(score: int) -> float:
-    """Scores outside 0..10 (a threshold set oddly) are drawn at the edge, not off the chart."""
-    score = min(max(score, MIN_SCORE), MAX_SCORE)
-    return round(BOTTOM - (score - MIN_SCORE) / (MAX_SCORE - MIN_SCORE) * (BOTTOM - TOP), 1)
+def y_of(score: int, top: int = MAX_SCORE) -> float:
+    """Scores outside 0..top (a threshold set oddly) are drawn at the edge, not off the chart."""
+    score = min(max(score, MIN_SCORE), top)
+    return round(BOTTOM - (score - MIN_SCORE) / (top - MIN_SCORE) * (BOTTOM - TOP), 1)
 
 
 def date_ticks(first: date, last: date) -> list[date]:
@@ -124,6 +176,19 @@ def summary(scored: Sequence[Answer], sessions: int, threshold: int | None, zone
             f"from {_day_label(_local_date(scored[0].at, zone))} to {_day_label(_local_date(latest.at, zone))}")
     return (f"{count} {span}; the latest {latest.score} on {_day_label(_local_date(latest.at, zone))}, "
             f"the lowest {lowest.score} on {_day_label(_local_date(lowest.at, zone))}.{line}{marked}")
+
+
+def totals_summary(instrument: Instrument, scored: Sequence[Answer], sessions: int, zone: ZoneInfo) -> str:
+    name = instrument.name
+    marked = f" {sessions} session{'s' if sessions != 1 else ''} marked."
+    if not scored:
+        return f"No {name} answered yet.{marked}"
+    latest = scored[-1]
+    highest = max(scored, key=lambda a: (a.score, a.at))
+    count = f"{len(scored)} {name} total{'s' if len(scored) != 1 else ''}"
+    return (f"{count}; the latest {latest.score} ({severity(instrument.key, latest.score)}) on "
+            f"{_day_label(_local_date(latest.at, zone))}, the highest {highest.score} "
+            f"({severity(instrument.key, highest.score)}) on {_day_label(_local_date(highest.at, zone))}.{marked}")
 
 
 def _date_span(instants: list[datetime], zone: ZoneInfo, today: date) -> tuple[date, date]:

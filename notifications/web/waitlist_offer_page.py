@@ -13,9 +13,8 @@ from scheduler.extensions import db
 from scheduler.models import Clinic, WaitlistOffer
 from scheduler.services.waitlist import OfferClosed, shown_outcome, take_offer
 
-from notifications.engine.wording import national_phone
 from notifications.services.patient_links import LinkInvalid, offer_id_from
-from notifications.web.patient_page import clinic_time, private_page_headers
+from notifications.web.patient_page import clinic_time, page_facts, private_page_headers
 
 bp = Blueprint("waitlist_offer_page", __name__, template_folder="templates")
 bp.after_request(private_page_headers)
@@ -51,9 +50,7 @@ def offer_page(token: str):
 
 def _page(clinic: Clinic | None, offer: WaitlistOffer | None = None, problem: str | None = None,
           done: str | None = None) -> str:
-    facts = {"clinic": clinic.name if clinic else "Your clinic", "problem": problem, "done": done,
-             "phone": clinic.phone if clinic else None,
-             "phone_shown": national_phone(clinic.phone) if clinic and clinic.phone else None}
+    facts = page_facts(clinic, problem, done)
     if offer is not None and clinic is not None:
         facts.update(when=clinic_time(offer.start_at, clinic.timezone),
                      until=clinic_time(offer.expires_at, clinic.timezone),

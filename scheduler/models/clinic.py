@@ -50,6 +50,11 @@ class Clinic(db.Model):
         String(120), default=lambda: f"{secrets.token_hex(8)}.clinic.invalid")
     # How long a waitlist offer of a freed time stays open before it lapses unanswered.
     waitlist_offer_minutes: Mapped[int] = mapped_column(Integer, default=120, server_default="120")
+    # Which questionnaires go to patients, and when: [{"instrument": "phq9", "before_minutes": 2880}].
+    questionnaire_rules: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # A questionnaire total at or above these opens an alert; None: no alert on that total.
+    phq9_alert_at: Mapped[int | None] = mapped_column(Integer, default=20)
+    gad7_alert_at: Mapped[int | None] = mapped_column(Integer)
 
 
 class Chair(db.Model):

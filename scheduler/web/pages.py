@@ -19,6 +19,7 @@ NAVIGATION = (
     ("patient_pages.maintenance_due", "Due for maintenance"),
     ("waitlist_pages.waitlist_page", "Waitlist"),
     ("monitoring.alerts", "Alerts"),
+    ("monitoring.inbox", "Inbox"),
     ("monitoring.today", "Today in the clinic"),
     ("monitoring.failed_messages", "Failed messages"),
     ("admin.clinic", "Clinic settings"),

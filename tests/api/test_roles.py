@@ -129,6 +129,20 @@ class Day:
             return alert.id
 
     @cached_property
+    def inbox_item(self) -> int:
+        """A text that was neither a command nor an answer, as the SMS webhook keeps it."""
+        from notifications.models import InboundMessage
+
+        patient = self.patient
+        with self.app.app_context():
+            message = InboundMessage(message_sid=f"SM{patient:032d}", from_phone="+16175550123",
+                                     patient_id=patient, body="is there parking?", kind="other",
+                                     inbox="open", received_at=self.clock())
+            db.session.add(message)
+            db.session.commit()
+            return message.id
+
+    @cached_property
     def patient_request(self) -> int:
         """A patient's "please call me to change the time", as their emailed link makes."""
         from notifications.models import PatientRequest
@@ -244,6 +258,9 @@ ENDPOINTS = [
     ("GET", "/checkins", CLINICAL, None, 200),
     ("GET", "/alerts?status=open", CLINICAL, None, 200),
     ("POST", "/alerts/{alert}/acknowledge", CLINICAL, lambda d: {"note": "called the patient"}, 200),
+    ("GET", "/questionnaires?patient_id={patient}", CLINICAL, None, 200),
+    ("GET", "/inbox", CLINICAL, None, 200),
+    ("POST", "/inbox/{inbox_item}/done", CLINICAL, lambda d: {"note": "called back"}, 200),
     ("GET", "/clinicians", ALL_STAFF, None, 200),
     ("POST", "/clinicians", (ADMIN,), lambda d: {"name": "Sam Lee", "role": "nurse"}, 201),
     ("GET", "/clinicians/{clinician}", ALL_STAFF, None, 200),

@@ -49,7 +49,7 @@ def test_a_low_score_raises_an_alert_that_monitoring_acknowledges(page, live_app
     assert ward.listing("/alerts", status="open") == []
 
     page.goto(f"/monitoring/patients/{patient}/check-ins")
-    chart = page.locator("svg.chart")
+    chart = page.locator("#checkin-chart svg.chart")
     expect(chart).to_be_visible()
     expect(page.locator("main table").first).to_contain_text("2")
     shoot("monitoring-check-in-chart")

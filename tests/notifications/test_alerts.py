@@ -44,7 +44,7 @@ def test_a_score_at_or_below_the_clinics_line_opens_a_high_alert(ward, clock):
     [alert] = alerts(ward, status="open")
     assert alert == {
         "id": alert["id"], "patient_id": patient, "checkin_id": checkin["id"],
-        "inbound_message_id": alert["inbound_message_id"], "severity": "high",
+        "inbound_message_id": alert["inbound_message_id"], "questionnaire_id": None, "severity": "high",
         "reason": "check-in score 2 (alert at 3 or below)", "status": "open",
         "created_at": "2026-06-04T16:00:00+00:00", "acknowledged_by": None, "acknowledged_at": None,
         "note": None, "escalated_at": None}

@@ -123,3 +123,20 @@ def test_a_brief_list_of_sessions_names_every_session_day(starts):
     for start in starts:
         local = start.astimezone(wording.ZoneInfo(NEW_YORK))
         assert f"{local:%a} {local.day}" in brief
+
+
+# A questionnaire's link as it goes out: a public address of 30 characters, and a seven-digit id
+# signed with itsdangerous's Signer (a dot and 27 characters). A longer address leaves less room
+# for the clinic's sms_name.
+FORM_LINK = "https://clinic.riverside.org/q/1234567.abcdefghijklmnopqrstuvwxyz0"
+
+
+@pytest.mark.parametrize("purpose", ["questionnaire", "questionnaire_reminder"])
+def test_a_questionnaires_text_fits_one_segment_with_the_longest_clinic_name(purpose):
+    facts = wording.MessageFacts(
+        purpose=purpose, channel="sms", rule_minutes=None, first_name="Alexandra",
+        patient_timezone=LONDON, clinic_timezone=NEW_YORK, clinic_name="x", sms_name="R" * 40,
+        clinic_phone="+16175550100", session_starts=(), preparation="", form_link=FORM_LINK)
+    body = wording.render(TEMPLATES, facts).text
+    assert segments(body) == 1 and septets(body) is not None, (len(body), body)
+    assert FORM_LINK in body and "check-in form" in body

@@ -64,5 +64,6 @@ def test_the_document_says_which_bodies_may_be_left_out(app, admin):
                         ("patch", "/api/v1/clinicians/{clinician_id}"), ("patch", "/api/v1/treatment-types/{type_id}"),
                         ("post", "/api/v1/courses/{course_id}/cancel"),
                         ("post", "/api/v1/appointments/{appointment_id}/complete"),
-                        ("post", "/api/v1/alerts/{alert_id}/acknowledge")}
+                        ("post", "/api/v1/alerts/{alert_id}/acknowledge"),
+                        ("post", "/api/v1/inbox/{message_id}/done")}
     assert admin.put("/clinic").status_code == 200  # and they may: nothing to change

@@ -32,6 +32,7 @@ GUARDED_OTHERWISE = {
     "twilio_webhooks.status": "Twilio's signature",
     "patient_page.appointment_page": "a signed link for one appointment, until it starts",
     "waitlist_offer_page.offer_page": "a signed link for one waitlist offer, open until it expires",
+    "questionnaire_page.form_page": "a signed link for one questionnaire, open until answered or closed",
 }
 OPEN_ON_PURPOSE = {
     "ops.healthz": "load balancers",

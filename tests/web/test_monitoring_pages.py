@@ -212,7 +212,7 @@ def test_a_patients_check_ins_are_charted_with_their_sessions_and_the_alert_line
     html = response.get_data(as_text=True)
     svg = html[html.index("<svg"):html.index("</svg>")]
     assert 'role="img"' in svg and 'aria-label="Check-in scores of Marguerite' in svg
-    assert "<title>" in svg and '<desc id="chart-desc">1 check-in score on 4 Jun' in svg
+    assert "<title>" in svg and '<desc id="checkin-desc">1 check-in score on 4 Jun' in svg
     assert len(re.findall(r'<circle class="point"', svg)) == 1  # the unanswered one is not drawn
     assert "<title>4 Jun 12:00: score 2</title>" in svg
     assert len(re.findall(r'<line class="session"', svg)) == 2  # sessions 1 and 3; 2 never happened

@@ -15,8 +15,8 @@ OPEN_PAGES = {"web.home", "web.sign_in", "web.sign_out", "web.static"}
 # Each role's menu, in the order it shows; the browser tests check the same through sign-in.
 MENU = {
     "front_desk": ("Schedule", "Patients", "Book a course", "Due for maintenance", "Waitlist"),
-    "monitoring": ("Schedule", "Patients", "Waitlist", "Alerts", "Today in the clinic", "Failed messages"),
-    "admin": ("Schedule", "Patients", "Book a course", "Due for maintenance", "Waitlist", "Alerts",
+    "monitoring": ("Schedule", "Patients", "Waitlist", "Alerts", "Inbox", "Today in the clinic", "Failed messages"),
+    "admin": ("Schedule", "Patients", "Book a course", "Due for maintenance", "Waitlist", "Alerts", "Inbox",
               "Today in the clinic", "Failed messages", "Clinic settings", "Chairs",
               "Treatment types", "Clinicians", "Staff"),
 }

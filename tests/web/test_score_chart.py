@@ -4,8 +4,9 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
+from notifications.engine.questionnaires import INSTRUMENTS
 from notifications.web.score_chart import (BOTTOM, LEFT, MAX_X_TICKS, RIGHT, TOP, Answer, date_ticks,
-                                           score_chart, y_of)
+                                           score_chart, totals_chart, y_of)
 
 NEW_YORK = ZoneInfo("America/New_York")
 TODAY = date(2026, 6, 1)
@@ -105,3 +106,22 @@ def test_date_ticks_stay_under_local_midnight_across_the_spring_change():
     widths = [round(b - a, 1) for a, b in zip(positions, positions[1:])]
     assert [t.label for t in chart.x_ticks] == ["7 Mar", "8 Mar", "9 Mar", "10 Mar"]
     assert widths[1] < widths[0]  # the short day is drawn shorter
+
+
+def test_the_last_date_label_fits_inside_the_chart():
+    """Centred on the axis's end, the last label needs half its width (about 20 px) of margin."""
+    chart = score_chart([], [], 3, NEW_YORK, date(2026, 9, 27))
+    assert chart.width - chart.x_ticks[-1].position >= 20
+
+
+def test_phq9_totals_are_drawn_over_their_five_bands_with_the_alert_line():
+    totals = [Answer(datetime(2026, 6, d, 16, tzinfo=timezone.utc), t) for d, t in ((1, 22), (15, 12), (29, 4))]
+    chart = totals_chart(INSTRUMENTS["phq9"], totals, [], 20, NEW_YORK, date(2026, 6, 29))
+    assert [b.label for b in chart.bands] == ["minimal (0\u20134)", "mild (5\u20139)", "moderate (10\u201314)",
+                                              "moderately severe (15\u201319)", "severe (20\u201327)"]
+    assert chart.bands[0].y_bottom == BOTTOM and chart.bands[-1].y_top == TOP
+    assert [t.label for t in chart.y_ticks] == ["0", "5", "10", "15", "20", "27"]
+    assert [p.y for p in chart.points] == [y_of(22, 27), y_of(12, 27), y_of(4, 27)]
+    assert chart.points[0].label == "1 Jun 12:00: PHQ-9 22, severe"
+    assert chart.threshold_y == y_of(20, 27)
+    assert chart.summary.startswith("3 PHQ-9 totals; the latest 4 (minimal) on 29 Jun, the highest 22 (severe)")

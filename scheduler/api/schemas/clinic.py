@@ -38,6 +38,25 @@ class CheckinRuleSchema(Schema):
         "description": "sms or email", "example": "sms"})
 
 
+INSTRUMENTS = ("phq9", "gad7")  # the questionnaires notifications can send
+
+
+class QuestionnaireRuleSchema(Schema):
+    """One of before_minutes or every_days."""
+
+    instrument = fields.String(required=True, validate=validate.OneOf(INSTRUMENTS), metadata={
+        "description": "phq9 or gad7", "example": "phq9"})
+    before_minutes = Count(0, MINUTES_IN_30_DAYS, metadata={
+        "description": "sent this long before each session", "example": 2880})
+    every_days = Count(1, 365, metadata={
+        "description": "sent every so many days while the patient has sessions to come", "example": 14})
+
+    @validates_schema
+    def _one_timing(self, data, **_):
+        if ("before_minutes" in data) == ("every_days" in data):
+            raise ValidationError("give one of before_minutes or every_days", "before_minutes")
+
+
 class ClinicSchema(Schema):
     """The clinic's settings. On PUT, fields left out keep their current value."""
 
@@ -89,6 +108,16 @@ class ClinicSchema(Schema):
     waitlist_offer_minutes = Count(15, 12 * 60, metadata={
         "description": "how long an offer of a freed time to a waiting patient stays open",
         "example": 120})
+    questionnaire_rules = fields.List(fields.Nested(QuestionnaireRuleSchema), validate=validate.Length(0, 10),
+                                      metadata={"description": "which questionnaires patients get by "
+                                                               "signed link, and when",
+                                                "example": [{"instrument": "phq9", "before_minutes": 2880},
+                                                            {"instrument": "gad7", "every_days": 14}]})
+    phq9_alert_at = Count(1, 27, allow_none=True, metadata={
+        "description": "a PHQ-9 total at or above which an alert opens; null: none (item 9 above 0 "
+                       "always opens an urgent one)", "example": 20})
+    gad7_alert_at = Count(1, 21, allow_none=True, metadata={
+        "description": "a GAD-7 total at or above which an alert opens; null: none", "example": 15})
     oncall_email = Email(allow_none=True, validate=validate.Length(max=254), metadata={
         "description": "where alerts not acknowledged within escalation_minutes are emailed",
         "example": "oncall@demo.clinic"})
