@@ -293,12 +293,17 @@ class InboxItemSchema(InboundMessageSchema):
                                                          "example": None})
 
 
+class NoFiltersSchema(Schema):
+    """A list that takes no filters: any query argument but the page's is refused (422)."""
+
+
 @blp.route("/inbox")
 class Inbox(MethodView):
     @roles(*CLINICAL)
+    @blp.arguments(NoFiltersSchema, location="query")
     @blp.response(200, InboxItemSchema(many=True))
     @blp.paginate(QueryPage, **PAGES)
-    def get(self):
+    def get(self, _no_filters):
         """List the texts still to read, oldest first
 
         Every text that was neither a command (C, STOP, HELP, ...) nor an awaited answer.

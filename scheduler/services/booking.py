@@ -21,7 +21,7 @@ from ..engine.slots import Clinic as ClinicRules, Slot, free_slots
 from ..extensions import db
 from ..models import Appointment, Clinic, Clinician, Course, Patient, TreatmentType
 
-from . import audit, observations, staffing
+from . import audit, locks, observations, staffing
 from .calendar import load_calendar
 from .clinic import get_clinic, get_treatment_type, scheduling_rules
 from .errors import Conflict, Invalid, NotFound
@@ -117,6 +117,7 @@ def book_course(request: CourseRequest) -> Course:
         clinic, treatment, slots = _plan_or_fit(request)
         if not _staff_still_cover(clinic, treatment, slots, "starts", last=attempt == attempts - 1):
             continue
+        _take_turns_for_chairs(clinic, slots)
         course = Course(patient_id=request.patient_id, treatment_type_id=request.treatment_type_id,
                         kind=request.kind, status="active", created_at=clock.now(),
                         min_gap_hours=request.min_gap_hours if request.kind == INDUCTION else None,
@@ -157,6 +158,7 @@ def book_appointment(patient_id: int, treatment_type_id: int, start: datetime,
         slot = place_session(calendar, start, clock.now())
         if not _staff_still_cover(clinic, treatment, [slot], "start", last=attempt == attempts - 1):
             continue
+        _take_turns_for_chairs(clinic, [slot])
         with db.session.no_autoflush:  # the clash must surface at the flush below
             appointment = _new_appointment(patient_id, slot, None, clinic, treatment)
         db.session.add(appointment)
@@ -185,6 +187,7 @@ def reschedule(appointment_id: int, start: datetime, chair_id: int | None = None
     slot = place_session(calendar, start, now)
     _keep_induction_gap(appointment, calendar.clinic, slot.start)
     _staff_still_cover(clinic, treatment, [slot], "start", last=True, moving=appointment.id)
+    _take_turns_for_chairs(clinic, [slot])
     previous = appointment.start_at
     _place(appointment, slot, clinic, treatment)
     appointment.status = new_status
@@ -396,6 +399,13 @@ def _locked_appointment(appointment_id: int) -> Appointment:
     if appointment is None:
         raise NotFound("appointment")
     return appointment
+
+
+def _take_turns_for_chairs(clinic: Clinic, slots: list[Slot]) -> None:
+    """Wait for any rival writing to the same chairs on the same days (services.locks): its row
+    then stops this booking at once, instead of both waiting on each other in the constraint."""
+    hours = scheduling_rules(clinic).hours
+    locks.hold_chair_days((slot.chair_id, hours.local_date(slot.start)) for slot in slots)
 
 
 def _staff_still_cover(clinic: Clinic, treatment: TreatmentType, slots: list[Slot], field: str,

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from .. import clock, events
@@ -24,12 +24,11 @@ from ..engine.staffing import cover_for, most_in_use, needs_of, weekly_shifts
 from ..extensions import db
 from ..models import Appointment, Clinic, Clinician, Shift, TreatmentType
 from ..models.staffing import ROLES
-from . import audit
+from . import audit, locks
 from .calendar import LONGEST_HOLD, staff_cover
 from .clinic import get_clinic, scheduling_rules
 from .errors import Conflict, NotFound
 
-STAFFING_LOCKS = 7_001  # the advisory lock class of "a clinic day's staffing"
 
 
 class CoverTaken(Exception):
@@ -193,7 +192,7 @@ def hold_cover(clinic: Clinic, treatment: TreatmentType, slots: Sequence[Slot],
     if not treatment.staffing or not slots:
         return
     hours = scheduling_rules(clinic).hours
-    _lock_days({hours.local_date(slot.start) for slot in slots})
+    locks.hold_staffing_days(hours.local_date(slot.start) for slot in slots)
     cover = staff_cover(treatment, min(s.start for s in slots), max(s.end for s in slots),
                         ignore_appointment_id)
     if any(cover.busy_until(slot.start, slot.end) for slot in slots):
@@ -263,12 +262,4 @@ def _lock_days_of(spans: Iterable[tuple[datetime, datetime]]) -> None:
         while day <= hours.local_date(end):
             days.add(day)
             day = date.fromordinal(day.toordinal() + 1)
-    _lock_days(days)
-
-
-def _lock_days(days: Iterable[date]) -> None:
-    if db.session.get_bind().dialect.name != "postgresql":
-        return  # SQLite: this transaction is the only writer already
-    for day in sorted(days):
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:kind, :day)"),
-                           {"kind": STAFFING_LOCKS, "day": day.toordinal()})
+    locks.hold_staffing_days(days)
