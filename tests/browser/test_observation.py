@@ -30,6 +30,8 @@ def test_a_nurse_follows_a_patient_through_observation(page, live_app, clock, sh
     page.goto("/monitoring/today")
     chair_1 = page.get_by_role("region", name="Chair 1")
     expect(chair_1).to_contain_text("In the chair now: Grace Hopper, in observation, 0 min; observation ends 11:02")
+    # The day's table says the same end as the headline: the plan's, counted from the dose.
+    expect(chair_1.locator("tr.in-progress")).to_contain_text("09:00 EDT 11:02 EDT")
     expect(chair_1).to_contain_text("Blood pressure: due now (wanted at 09:02")
     chair_2 = page.get_by_role("region", name="Chair 2")
     expect(chair_2).to_contain_text("Free now.")
