@@ -20,6 +20,7 @@ DAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "F
                                 "Saturday", "Sunday")))
 MAX_SPANS_PER_DAY = 4  # as many opening spans a day as the schema takes
 MAX_RULES = 10  # reminder or check-in rules, as many as the schema takes
+INSTRUMENTS = ("phq9", "gad7")  # the questionnaires, as the clinic's rules name them
 BLANK_ROWS = 2  # empty rule rows offered for adding rules
 MOST_ROWS_READ = 50  # rows past this are ignored: a crafted form cannot make us loop for long
 UNITS = {"minutes": 1, "hours": 60, "days": 24 * 60}
@@ -41,7 +42,6 @@ def default_settings(crisis_text: str, opening_hours: dict, reminder_rules: list
             "quiet_hours": {"start": "21:00", "end": "08:00"}, "reminder_rules": reminder_rules,
             "checkin_rules": checkin_rules, "alert_score_at_or_below": 3, "escalation_minutes": 60,
             "crisis_text": crisis_text, "oncall_email": None, "waitlist_offer_minutes": 120,
-            # Not on this form yet: set through the API (PUT /clinic), kept as they are here.
             "questionnaire_rules": [], "phq9_alert_at": 20, "gad7_alert_at": None}
 
 
@@ -64,6 +64,20 @@ def form_values(settings: Mapping[str, Any]) -> dict[str, str]:
     for row, rule in enumerate(settings.get("checkin_rules") or []):
         values.update(_amount(f"checkin_rules.{row}", "after", rule["after_minutes"]))
         values[f"checkin_rules.{row}.channel"] = rule["channel"]
+    values.update(_questionnaire_values(settings))
+    return values
+
+
+def _questionnaire_values(settings: Mapping[str, Any]) -> dict[str, str]:
+    """Each instrument's rules as the form's two boxes: hours before each session, every N days;
+    and the alert lines ("" for none)."""
+    values = {f"{name}_alert_at": "" if settings.get(f"{name}_alert_at") is None else str(settings[f"{name}_alert_at"])
+              for name in INSTRUMENTS}
+    for rule in settings.get("questionnaire_rules") or []:
+        if rule.get("before_minutes") is not None:
+            values[f"questionnaires.{rule['instrument']}.before_hours"] = f"{rule['before_minutes'] / 60:g}"
+        if rule.get("every_days") is not None:
+            values[f"questionnaires.{rule['instrument']}.every_days"] = str(rule["every_days"])
     return values
 
 
@@ -133,6 +147,7 @@ def settings_from(form: Mapping[str, str]) -> PostedSettings:
     _read_quiet_hours(form, posted)
     _read_reminder_rules(form, posted)
     _read_checkin_rules(form, posted)
+    _read_questionnaires(form, posted)
     posted.problems = {name: _labelled(name, text) for name, text in posted.problems.items()}
     return posted
 
@@ -192,6 +207,25 @@ def _read_quiet_hours(form: Mapping[str, str], posted: PostedSettings) -> None:
         return
     # One end left empty: the schema names it as missing.
     posted.settings["quiet_hours"] = {end: _minutes_only(text) for end, text in quiet.items() if text}
+
+
+def _read_questionnaires(form: Mapping[str, str], posted: PostedSettings) -> None:
+    """Per instrument, a form before each session and one every so many days, each optional; an
+    alert line per instrument, blank for none."""
+    rules = []
+    for instrument in INSTRUMENTS:
+        prefix = f"questionnaires.{instrument}"
+        if form.get(f"{prefix}.before_hours", "").strip():
+            hours = whole_number(form, f"{prefix}.before_hours", posted.problems, "hours")
+            if hours is not None:
+                rules.append({"instrument": instrument, "before_minutes": hours * 60})
+        if form.get(f"{prefix}.every_days", "").strip():
+            days = whole_number(form, f"{prefix}.every_days", posted.problems, "days")
+            if days is not None:
+                rules.append({"instrument": instrument, "every_days": days})
+        line = f"{instrument}_alert_at"
+        posted.settings[line] = whole_number(form, line, posted.problems) if form.get(line, "").strip() else None
+    posted.settings["questionnaire_rules"] = rules
 
 
 def _read_reminder_rules(form: Mapping[str, str], posted: PostedSettings) -> None:

@@ -15,6 +15,8 @@ SETTINGS = {
     "checkin_rules": [{"after_minutes": 120, "channel": "email"}],
     "alert_score_at_or_below": 3, "escalation_minutes": 60, "crisis_text": "Call 988.",
     "oncall_email": None, "waitlist_offer_minutes": 120,
+    "questionnaire_rules": [{"instrument": "phq9", "before_minutes": 2880}, {"instrument": "gad7", "every_days": 14}],
+    "phq9_alert_at": 20, "gad7_alert_at": None,
 }
 
 
@@ -24,6 +26,8 @@ def test_settings_shown_on_the_form_come_back_the_same():
     assert (values["reminder_rules.1.offset"], values["reminder_rules.1.unit"]) == ("90", "minutes")
     assert (values["checkin_rules.0.after"],
             values["checkin_rules.0.unit"]) == ("2", "hours")
+    assert (values["questionnaires.phq9.before_hours"], values["questionnaires.gad7.every_days"]) == ("48", "14")
+    assert (values["phq9_alert_at"], values["gad7_alert_at"]) == ("20", "")
     posted = settings_from(values)
     assert posted.problems == {}
     expected = {**SETTINGS, "opening_hours": {day: SETTINGS["opening_hours"].get(day, [])

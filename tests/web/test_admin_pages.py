@@ -98,6 +98,23 @@ def test_the_clinic_is_first_set_up_from_the_settings_page(app):
     assert settings["opening_hours"]["sat"] == []
 
 
+def test_the_admin_sets_which_questionnaires_go_out_and_when_they_alert(app):
+    set_up_clinic(api_as(app, "admin"))
+    admin = pages_as(app, "admin")
+    form = form_on(admin.get("/admin/clinic"), "/admin/clinic")
+    assert form["phq9_alert_at"] == "20" and form["questionnaires.phq9.before_hours"] == ""
+    form.update({"questionnaires.phq9.before_hours": "48", "questionnaires.gad7.every_days": "14",
+                 "gad7_alert_at": "15"})
+    assert admin.post("/admin/clinic", form).status_code == 303
+    settings = api_as(app, "admin").get("/clinic").json
+    assert settings["questionnaire_rules"] == [{"instrument": "phq9", "before_minutes": 2880},
+                                               {"instrument": "gad7", "every_days": 14}]
+    assert (settings["phq9_alert_at"], settings["gad7_alert_at"]) == (20, 15)
+    bad = admin.post("/admin/clinic", {**form, "questionnaires.gad7.every_days": "fortnightly"})
+    assert bad.status_code == 422 and 'id="e-questionnaires-gad7-every_days"' in bad.get_data(as_text=True)
+    assert api_as(app, "admin").get("/clinic").json["questionnaire_rules"] == settings["questionnaire_rules"]
+
+
 def test_a_first_set_up_without_name_or_time_zone_is_refused(app):
     admin = pages_as(app, "admin")
     form = form_on(admin.get("/admin/clinic"), "/admin/clinic")
