@@ -1,6 +1,7 @@
 """Patients: registration, updates and look-up by name or phone."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -42,6 +43,11 @@ def update_patient(patient_id: int, changes: dict[str, Any]) -> Patient:
     return patient
 
 
+# Part of a phone number: digits with the spacing and punctuation people type, at least this many.
+PHONE_TYPED = re.compile(r"[0-9+()\-. ]+")
+PHONE_DIGITS_TO_SEARCH = 3
+
+
 def search_patients(text: str) -> Select:
     """Patients whose name contains `text`, or whose phone matches it; all when empty."""
     query = select(Patient).order_by(Patient.last_name, Patient.first_name, Patient.id)
@@ -54,6 +60,11 @@ def search_patients(text: str) -> Select:
     phone = to_e164(text)
     if phone:
         conditions.append(Patient.phone == phone)
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) >= PHONE_DIGITS_TO_SEARCH and PHONE_TYPED.fullmatch(text):
+        # Part of a number as a caller reads it out ("555 01", "(212) 555", "0134"): its digits
+        # appear together in the stored E.164 form.
+        conditions.append(Patient.phone.like(f"%{digits}%"))
     return query.where(or_(*conditions))
 
 

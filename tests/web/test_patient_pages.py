@@ -65,6 +65,21 @@ def test_a_phone_typed_the_way_the_patient_says_it_finds_them(app):
     assert names_in_order(response) == ["Lovelace, Ada"]
 
 
+@pytest.mark.parametrize(("typed", "found"), [
+    ("555 01", ["Lovelace, Ada", "Turing, Alan"]), ("0123", ["Lovelace, Ada"]),
+    ("(617) 555", ["Lovelace, Ada", "Turing, Alan"]), ("212", ["Babbage, Charles"]),
+    ("55", []),  # two digits match too much to help
+])
+def test_part_of_a_phone_number_finds_whoever_has_it(app, typed, found):
+    desk = api_as(app, "front_desk")
+    set_up_clinic(api_as(app, "admin"))
+    make_patient(desk, first_name="Ada", last_name="Lovelace", phone="+16175550123")
+    make_patient(desk, first_name="Alan", last_name="Turing", phone="+16175550124")
+    make_patient(desk, first_name="Charles", last_name="Babbage", phone="+12129870177")
+    response = pages_as(app, "front_desk").get("/patients", query_string={"q": typed})
+    assert names_in_order(response) == found
+
+
 def test_with_nothing_typed_the_patients_added_last_come_first(app, clock):
     desk = api_as(app, "front_desk")
     set_up_clinic(api_as(app, "admin"))
