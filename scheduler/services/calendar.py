@@ -62,20 +62,33 @@ def staff_cover(treatment: TreatmentType, start: datetime, end: datetime,
     if not needs:
         return NOBODY_NEEDED
     low, high = start - LONGEST_HOLD, end + LONGEST_HOLD
-    shifts = defaultdict(list)
-    for role, shift_start, shift_end in db.session.execute(
-            select(Clinician.role, Shift.start_at, Shift.end_at).join(Shift.clinician)
-            .where(Clinician.active.is_(True), Clinician.role.in_(list(needs)),
-                   Shift.start_at < high, Shift.end_at > low)):
-        shifts[role].append((shift_start, shift_end))
-    # Each treatment type's needs read once: a month of sessions shares a handful of them.
-    needs_by_type = {type_id: needs_of(staffing) for type_id, staffing in db.session.execute(
-        select(TreatmentType.id, TreatmentType.staffing)) if staffing}
+    shifts = shifts_by_role(low, high, roles=list(needs))
+    needs_by_type = needs_by_treatment_type()
     if booked is None:
         booked = _sessions_around(start, end, ignore_appointment_id)
     sessions = [(s, e, needs_by_type[type_id]) for _, s, e, _, type_id in booked
                 if type_id in needs_by_type and e > low]
     return cover_for(needs, shifts, sessions)
+
+
+def shifts_by_role(low: datetime, high: datetime, roles: list[str] | None = None) -> dict[str, list]:
+    """{role: [(start, end)]} of the shifts of clinicians on the rota overlapping [low, high),
+    of the given roles only, or of all."""
+    query = (select(Clinician.role, Shift.start_at, Shift.end_at).join(Shift.clinician)
+             .where(Clinician.active.is_(True), Shift.start_at < high, Shift.end_at > low))
+    if roles is not None:
+        query = query.where(Clinician.role.in_(roles))
+    shifts: dict[str, list] = defaultdict(list)
+    for role, shift_start, shift_end in db.session.execute(query):
+        shifts[role].append((shift_start, shift_end))
+    return shifts
+
+
+def needs_by_treatment_type() -> dict[int, dict]:
+    """Each treatment type's needs, read once: a month of sessions shares a handful of them.
+    Types that need nobody are left out."""
+    return {type_id: needs_of(staffing) for type_id, staffing in db.session.execute(
+        select(TreatmentType.id, TreatmentType.staffing)) if staffing}
 
 
 def _shifts_of(clinician_id: int, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:

@@ -25,7 +25,7 @@ from ..extensions import db
 from ..models import Appointment, Clinic, Clinician, Shift, TreatmentType
 from ..models.staffing import ROLES
 from . import audit, locks
-from .calendar import LONGEST_HOLD, staff_cover
+from .calendar import LONGEST_HOLD, needs_by_treatment_type, shifts_by_role, staff_cover
 from .clinic import get_clinic, scheduling_rules
 from .errors import Conflict, NotFound
 
@@ -205,16 +205,11 @@ def uncovered_sessions(start: datetime, end: datetime) -> list[Appointment]:
     sessions = list(db.session.scalars(
         select(Appointment).where(Appointment.status.in_(HOLDING), Appointment.start_at < end,
                                   Appointment.end_at > start).order_by(Appointment.start_at)))
-    staffing = {t.id: needs_of(t.staffing or ()) for t in db.session.scalars(select(TreatmentType))}
+    staffing = needs_by_treatment_type()
     roles = {role for needs in staffing.values() for role in needs}
     if not roles:
         return []
-    low, high = start - LONGEST_HOLD, end + LONGEST_HOLD
-    shifts: dict[str, list] = {}
-    for role, shift_start, shift_end in db.session.execute(
-            select(Clinician.role, Shift.start_at, Shift.end_at).join(Shift.clinician)
-            .where(Clinician.active.is_(True), Shift.start_at < high, Shift.end_at > low)):
-        shifts.setdefault(role, []).append((shift_start, shift_end))
+    shifts = shifts_by_role(start - LONGEST_HOLD, end + LONGEST_HOLD)
     in_use = [(a.start_at, a.end_at, staffing.get(a.treatment_type_id, {})) for a in sessions]
     cover = cover_for({role: 0 for role in roles}, shifts, in_use)
     short = [(role, span) for role in roles for span in cover.roles[role].shortfalls()]
