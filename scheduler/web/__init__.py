@@ -7,11 +7,12 @@ from __future__ import annotations
 from flask import Flask
 
 from ..extensions import csrf
-from . import admin, api_reference, booking, clinicians, home, patients, schedule, waitlist
+from . import admin, api_reference, appointments, booking, clinicians, home, patients, schedule, waitlist
 from .display import register_filters
 from .pages import link_for, menu_for
 
 # The monitoring pages are notifications' (notifications.web), registered by the app factory.
+# appointments adds its routes to booking's blueprint
 BLUEPRINTS = (home.bp, schedule.bp, patients.bp, booking.bp, waitlist.bp, admin.bp, clinicians.bp)
 
 

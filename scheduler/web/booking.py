@@ -1,19 +1,17 @@
-"""Booking a course (plan, adjust, book at once) and an appointment's page (reschedule, cancel,
-check in, complete, no-show)."""
+"""Booking a course (plan, adjust, book at once) and a course's page. The booking pages'
+blueprint; an appointment's page is in appointments.py, on the same blueprint."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from itertools import groupby
-from typing import Any, Mapping
+from datetime import datetime
+from typing import Mapping
 
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from .. import clock
 from ..api.access import ALL_STAFF, BOOKERS
-from ..api.schemas.booking import CancelSchema, CourseCancelSchema, CourseRequestSchema, RescheduleSchema
-from ..api.schemas.fields import EARLIEST, LATEST, Clock, Id
-from ..engine.appointment_status import TRANSITIONS
+from ..api.schemas.booking import CourseCancelSchema, CourseRequestSchema
+from ..api.schemas.fields import Clock, Id
 from ..engine.hours import parse_clock
 from ..models import Patient
 from ..services import booking, booking_views, staffing
@@ -21,7 +19,8 @@ from ..services.booking import CourseRequest
 from ..services.clinic import get_treatment_type
 from ..services.patients import get_patient
 from . import forms
-from .access import current_staff, page_for
+from .access import page_for
+from .booking_forms import by_day, clinic_day, instant, search_text, whole_number
 from .display import clinic_time, clinic_zone
 from .pages import web_blueprint
 
@@ -100,7 +99,7 @@ def _with_usual_rules(entered: MultiDict) -> MultiDict:
     the page's script keeps up to date too). Rules left from another treatment would otherwise
     win over this one's protocol: a nasal spray planned with an infusion's daily gap."""
     kind = entered.get("kind") or KINDS[0][0]
-    treatment_id = _whole_number(entered.get("treatment_type_id"))
+    treatment_id = whole_number(entered.get("treatment_type_id"))
     usual = _usual_rules().get(treatment_id)
     chosen = f"{treatment_id}/{kind}"
     if usual is None or entered.get("rules_from") == chosen:
@@ -129,7 +128,7 @@ def _course_form(entered: Mapping[str, str], problems: dict[str, str] | None = N
     schema could not read stays the text that was posted, so it is shown back as entered."""
     problems = problems or {}
     patient, patient_options = patient_picker(entered)
-    treatment_id = _whole_number(entered.get("treatment_type_id"))
+    treatment_id = whole_number(entered.get("treatment_type_id"))
     rows = [{"number": n, "start": start, "chair": chair,
              "problem": problems.get(f"starts.{n - 1}"),
              "options": _slot_options(treatment_id, start)}
@@ -145,9 +144,9 @@ def _course_form(entered: Mapping[str, str], problems: dict[str, str] | None = N
 def patient_picker(entered: Mapping[str, str]) -> tuple[Patient | None, list[tuple[int, str]]]:
     """The patient chosen (or None), and the patients to choose from: those the search text
     `q` finds, with the chosen one kept among them."""
-    patient_id = _whole_number(entered.get("patient_id"))
+    patient_id = whole_number(entered.get("patient_id"))
     patient = booking_views.find_patient(patient_id) if patient_id else None
-    choices = booking_views.patients_to_choose(_search_text(entered.get("q", "")))
+    choices = booking_views.patients_to_choose(search_text(entered.get("q", "")))
     if patient and patient not in choices:
         choices.insert(0, patient)
     return patient, [(p.id, f"{p.last_name}, {p.first_name} · {p.phone or 'no phone'}") for p in choices]
@@ -165,12 +164,12 @@ def _slot_options(treatment_id: int | None, chosen: datetime | str):
     after a conflict still shows what was chosen."""
     if not isinstance(chosen, datetime):
         return [("As entered", [(chosen, chosen, True)])]
-    free = booking_views.free_slots_around(treatment_id, _clinic_day(chosen)) if treatment_id else []
+    free = booking_views.free_slots_around(treatment_id, clinic_day(chosen)) if treatment_id else []
     slots = [(slot.start, slot.chair_id) for slot in free]
     if chosen not in {start for start, _ in slots}:
         slots = sorted([*slots, (chosen, None)])
     chairs = booking_views.chair_names()
-    return _by_day([(start, _option_text(start, chairs.get(chair)), start == chosen)
+    return by_day([(start, _option_text(start, chairs.get(chair)), start == chosen)
                     for start, chair in slots])
 
 
@@ -185,7 +184,7 @@ def _without(form: MultiDict, name: str) -> MultiDict:
 
 def _posted_starts(entered) -> list[tuple[datetime | str, None]]:
     """The posted start times, each read if it can be, else kept as the text that was posted."""
-    return [(_instant(text) or text, None) for text in entered.getlist("starts") if text.strip()]
+    return [(instant(text) or text, None) for text in entered.getlist("starts") if text.strip()]
 
 
 # --- a course --------------------------------------------------------------------------------
@@ -217,149 +216,3 @@ def _course_page(found, problems=None, entered=None, code=200):
         "web/booking_pages/course.html", course=found, patient=get_patient(found.patient_id),
         treatment=get_treatment_type(found.treatment_type_id), chairs=booking_views.chair_names(),
         problems=problems or {}, entered=entered or {}), code
-
-
-# --- an appointment --------------------------------------------------------------------------
-
-@bp.get("/appointments/<id:appointment_id>")
-@page_for(*ALL_STAFF)
-def appointment(appointment_id: int):
-    found = booking.get_appointment(appointment_id)
-    asked = request.args.get("day", "").strip()
-    if not asked:
-        return _appointment_page(found)
-    day = _date(asked)
-    if day is None:
-        return _appointment_page(found, {"day": "must be a date, e.g. 2026-06-02"}, request.args, code=422)
-    return _appointment_page(found, entered=request.args, around=day)
-
-
-@bp.post("/appointments/<id:appointment_id>/reschedule")
-@page_for(*BOOKERS)
-def reschedule(appointment_id: int):
-    booking.get_appointment(appointment_id)
-    values, problems = forms.read(RescheduleSchema(), request.form)
-    if problems:
-        return _refused(appointment_id, problems, 422)
-    try:
-        moved = booking.reschedule(appointment_id, **values)
-    except forms.REFUSALS as error:
-        return _refused(appointment_id, forms.refusal(error), forms.status_of(error))
-    flash(f"Moved to {clinic_time(moved.start_at)}.")
-    return redirect(url_for(".appointment", appointment_id=appointment_id), 303)
-
-
-@bp.post("/appointments/<id:appointment_id>/cancel")
-@page_for(*BOOKERS)
-def cancel(appointment_id: int):
-    booking.get_appointment(appointment_id)
-    values, problems = forms.read(CancelSchema(), request.form)
-    if problems:
-        return _refused(appointment_id, problems, 422)
-    return _change_status(appointment_id, "cancel", "The session is cancelled.", values["reason"])
-
-
-@bp.post("/appointments/<id:appointment_id>/check-in")
-@page_for(*BOOKERS)
-def check_in(appointment_id: int):
-    return _change_status(appointment_id, "check_in", "Checked in.")
-
-
-@bp.post("/appointments/<id:appointment_id>/complete")
-@page_for(*ALL_STAFF)  # as the API: monitoring staff see the patient out
-def complete(appointment_id: int):
-    return _change_status(appointment_id, "complete", "The session is completed.")
-
-
-@bp.post("/appointments/<id:appointment_id>/no-show")
-@page_for(*BOOKERS)
-def no_show(appointment_id: int):
-    return _change_status(appointment_id, "no_show", "Marked a no-show.")
-
-
-def _change_status(appointment_id: int, action: str, done: str, reason: str | None = None):
-    booking.get_appointment(appointment_id)
-    try:
-        booking.change_status(appointment_id, action, reason)
-    except forms.REFUSALS as error:
-        return _refused(appointment_id, forms.refusal(error), forms.status_of(error))
-    flash(done)
-    return redirect(url_for(".appointment", appointment_id=appointment_id), 303)
-
-
-def _refused(appointment_id: int, problems: dict[str, str], code: int):
-    """The appointment's page again, as it now stands, saying what was refused and why."""
-    found = booking.get_appointment(appointment_id)
-    chosen = _instant(request.form.get("start", ""))
-    around = _clinic_day(chosen) if chosen else None
-    return _appointment_page(found, problems, request.form, code, around)
-
-
-def _appointment_page(found, problems=None, entered=None, code=200, around: date | None = None):
-    """The appointment with the actions its status leaves open; free slots to move it to when
-    the reader may reschedule it (around `around`, else around its own day)."""
-    actions = actions_open(found.status)
-    staff = current_staff()
-    day = around or _clinic_day(found.start_at)
-    free = []
-    if "reschedule" in actions and staff is not None and staff.role in BOOKERS:
-        free = booking_views.times_to_move_to(found, day)
-    course_kind = booking.get_course(found.course_id).kind if found.course_id else None
-    return render_template(
-        "web/booking_pages/appointment.html", appointment=found, patient=get_patient(found.patient_id),
-        treatment=get_treatment_type(found.treatment_type_id), chairs=booking_views.chair_names(),
-        course_kind=course_kind, actions=actions,
-        free_days=_by_day([(s.start, clinic_time(s.start, "%H:%M"), False) for s in free]),
-        day=day.isoformat(), problems=problems or {}, entered=entered or {}), code
-
-
-def actions_open(status: str) -> frozenset[str]:
-    """The actions the appointment's status allows (its time may still refuse some)."""
-    return frozenset(action for action, (allowed_from, _) in TRANSITIONS.items()
-                     if status in allowed_from)
-
-
-def _by_day(options: list[tuple[datetime, str, bool]]) -> list[tuple[str, list[tuple[str, str, bool]]]]:
-    """(start, text, selected) options, in order, grouped under their clinic-local day for a
-    select's optgroups; each start becomes the value the form posts."""
-    return [(day.strftime("%a %d %b %Y"), [(_form_value(start), text, selected)
-                                           for start, text, selected in group])
-            for day, group in groupby(options, key=lambda option: _clinic_day(option[0]))]
-
-
-# --- small readers ---------------------------------------------------------------------------
-
-def _clinic_day(instant: datetime) -> date:
-    return instant.astimezone(clinic_zone()).date()
-
-
-def _form_value(instant: datetime) -> str:
-    """A start as the form posts it: ISO 8601 with the clinic's offset, which Instant reads."""
-    return instant.astimezone(clinic_zone()).isoformat()
-
-
-def _instant(text: str) -> datetime | None:
-    """A posted start, if it reads as one the API would take (with an offset, years 2000-2099)."""
-    try:
-        parsed = datetime.fromisoformat(text.strip())
-        instant = parsed.astimezone(timezone.utc) if parsed.tzinfo else None
-    except (ValueError, OverflowError):
-        return None
-    return instant if instant and EARLIEST <= instant < LATEST else None
-
-
-def _date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def _whole_number(text: Any) -> int | None:
-    text = str(text or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
-
-
-def _search_text(text: str) -> str:
-    """What the patient search may be given: printable, short (PostgreSQL refuses a NUL)."""
-    return "".join(ch for ch in text if ch.isprintable())[:100]
