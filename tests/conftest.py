@@ -8,6 +8,7 @@ tests fail rather than skip.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,12 +30,24 @@ ADMIN_POSTGRES_URL = os.environ.get(
 DEFAULT_NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
 
 
+SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"  # ignored by git
+RUNS_KEPT = 5  # screenshot folders of earlier runs kept beside this one's
+
+
 def pytest_configure(config):
     """One screenshot folder for the whole run, named before any test process starts, so the
-    worker processes of pytest-xdist (which inherit the environment) all save into it."""
+    worker processes of pytest-xdist (which inherit the environment) all save into it. The
+    oldest runs' folders go, so the folder does not grow without end."""
     if not os.environ.get("SCREENSHOT_DIR"):
         os.environ["SCREENSHOT_DIR"] = str(
-            ROOT / "test-artifacts" / f"screenshots-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}")
+            SCREENSHOTS / f"{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}")
+        _forget_old_screenshots()
+
+
+def _forget_old_screenshots() -> None:
+    runs = sorted(p for p in SCREENSHOTS.glob("*-*") if p.is_dir())
+    for old in runs[:max(len(runs) - RUNS_KEPT, 0)]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def pytest_terminal_summary(terminalreporter):

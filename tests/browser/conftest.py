@@ -3,8 +3,9 @@
 127.0.0.1 on a port of its own, on this run's PostgreSQL database.
 
 Each test gets a fresh browser context (no cookies) and a fresh, empty clinic. Screenshots of the
-main pages go to one folder per test run (SCREENSHOT_DIR, named in tests/conftest.py),
-printed at the end of the run. If Chromium is missing the tests fail; they never skip.
+main pages go to one folder per test run under tests/browser/screenshots/ (SCREENSHOT_DIR, named
+in tests/conftest.py), printed at the end of the run. If Chromium is missing the tests fail; they
+never skip.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from werkzeug.serving import make_server
 
 from scheduler.services.staff import create_staff
@@ -24,6 +26,8 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PASSWORD = "a long test password"
+# What axe-core may not find on any page: the problems that stop someone using it.
+SERIOUS = {"serious", "critical"}
 
 
 @pytest.fixture(scope="session")
@@ -100,3 +104,10 @@ def sign_in(page, app, role: str) -> str:
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
     return email
+
+
+def no_serious_problems(page) -> None:
+    """Fails when axe-core, run in this page as it now stands, finds a serious or critical
+    accessibility problem."""
+    violations = Axe().run(page).response["violations"]
+    assert not [v["id"] for v in violations if v["impact"] in SERIOUS], violations

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from ..factories import api_as, book_session, clinic_time, make_patient, set_up_clinic
 from .conftest import sign_in
-from .test_staffing_pages import _no_serious_problems
+from .conftest import no_serious_problems
 
 PLAN = {"min_minutes": 120, "checks": [{"name": "blood_pressure", "at_minutes": [0, 40, 120]}],
         "ranges": {"systolic": [90, 160], "diastolic": [50, 100]}, "monitoring_form_days": 7}
@@ -49,7 +49,7 @@ def test_a_nurse_follows_a_patient_through_observation(page, live_app, clock, sh
     expect(chair_1).to_contain_text("Blood pressure: OVERDUE, wanted at 09:42")
     expect(chair_1).to_contain_text("Not ready to go home: the minimum observation of 120 minutes is not over "
                                     "(67 minutes left); the latest blood pressure reading is out of range (systolic)")
-    _no_serious_problems(page)
+    no_serious_problems(page)
     shoot("monitoring-today-observation")
 
     chair_1.get_by_label("Discharge anyway, because").fill("BP usual for her; seen by Dr. Ortiz")

@@ -1,6 +1,7 @@
 """A tour of every main page with the demo clinic's data and a day's events, as the admin (who
-may open them all): each page opens, names itself, and is saved as a screenshot for a person to
-look at."""
+may open them all): each page opens, names itself, has no accessibility problem axe-core calls
+serious or critical, and is saved as a screenshot for a person to look at. No staff page escapes
+the tour: a new one fails it until the tour opens it."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -14,7 +15,7 @@ from notifications.worker import run_once
 
 from ..factories import api_as
 from ..notifications.texting import status_callback, wire_twilio
-from .conftest import sign_in
+from .conftest import no_serious_problems, sign_in
 from .test_monitoring import text_the_clinic
 
 UTC = timezone.utc
@@ -73,23 +74,55 @@ PAGES = (
 )
 
 
+# Pages that are not staff pages: assets, the operator's endpoints, and the patients' own pages
+# behind a link (each has a browser test of its own, axe included).
+NOT_STAFF_PAGES = {"web.static", "static", "patient_page.static", "ops.healthz", "ops.metrics",
+                   "patient_page.appointment_page", "questionnaire_page.form_page",
+                   "waitlist_offer_page.offer_page", "web.home"}
+
+
 def test_every_main_page_opens_with_a_days_data(page, live_app, server, clock, shoot):
     first, in_the_chair = _a_day_at_the_demo_clinic(live_app, clock, server)
+    visited = []
+
+    def visit(path: str, name: str) -> None:
+        assert page.goto(path).status == 200, path
+        visited.append(path)
+        shoot(name)
+        no_serious_problems(page)
+
+    visit("/sign-in", "sign-in")
     sign_in(page, live_app, "admin")
     for path, heading, name in PAGES:
-        response = page.goto(path)
-        assert response.status == 200, path
+        visit(path, name)
         expect(page.get_by_role("heading", level=1)).to_contain_text(heading, ignore_case=True)
-        shoot(name)
+    clinician = api_as(live_app, "admin").get("/clinicians").json[0]
     for path, name in ((f"/patients/{first['patient_id']}", "patient"),
+                       (f"/patients/{first['patient_id']}/edit", "patient-edit"),
                        (f"/appointments/{first['id']}", "appointment"),
                        (f"/courses/{first['course_id']}", "course"),
-                       (f"/monitoring/patients/{first['patient_id']}/check-ins", "monitoring-check-ins")):
-        assert page.goto(path).status == 200, path
-        shoot(name)
+                       ("/waitlist/new", "waitlist-new"),
+                       ("/monitoring/inbox", "monitoring-inbox"),
+                       (f"/monitoring/patients/{first['patient_id']}/check-ins", "monitoring-check-ins"),
+                       (f"/admin/clinicians/{clinician['id']}", "admin-clinician")):
+        visit(path, name)
     page.goto("/monitoring/alerts")
     expect(page.locator("main")).to_contain_text("Alex Rivera")
     page.goto("/monitoring/failed-messages")
     expect(page.locator("main")).to_contain_text("30003")
     page.goto("/monitoring/today")
     expect(page.locator("main")).to_contain_text(in_the_chair)
+    assert _staff_pages(live_app) - _endpoints(live_app, visited) == set()
+
+
+def _staff_pages(app) -> set[str]:
+    """Every page a GET can open that is not the API's, nor in NOT_STAFF_PAGES: a new page
+    fails this test until the tour looks at it."""
+    return {rule.endpoint for rule in app.url_map.iter_rules()
+            if "GET" in rule.methods and not rule.rule.startswith("/api")
+            and rule.endpoint not in NOT_STAFF_PAGES and not rule.endpoint.startswith("api")}
+
+
+def _endpoints(app, paths: list[str]) -> set[str]:
+    urls = app.url_map.bind("localhost")
+    return {urls.match(path.split("?")[0])[0] for path in paths}

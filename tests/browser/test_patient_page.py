@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import re
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from ..notifications.test_patient_link import booked_course, emailed_link
-
-SERIOUS = {"serious", "critical"}
+from .conftest import no_serious_problems
 
 
 def test_a_patient_sees_their_course_and_asks_to_be_called(page, live_app, shoot):
@@ -19,8 +17,7 @@ def test_a_patient_sees_their_course_and_asks_to_be_called(page, live_app, shoot
     assert page.goto(emailed_link(live_app, desk, sessions[0]["id"])).status == 200
     expect(page.get_by_role("main").get_by_role("listitem")).to_have_count(4)
     expect(page.get_by_role("link", name="(617) 555-0100")).to_have_attribute("href", "tel:+16175550100")
-    violations = Axe().run(page).response["violations"]
-    assert not [v["id"] for v in violations if v["impact"] in SERIOUS], violations
+    no_serious_problems(page)
     shoot("patient-page")
 
     page.get_by_role("button", name="Please call me to change the time").click()
@@ -42,8 +39,7 @@ def test_a_waiting_patient_books_a_freed_time_from_the_text(page, live_app, shoo
     page.set_viewport_size({"width": 390, "height": 844})  # a phone, where the text is read
     assert page.goto(clinic.link(patient)).status == 200
     expect(page.locator(".when")).to_have_text("Wed 3 Jun, 10:00 AM EDT")
-    violations = Axe().run(page).response["violations"]
-    assert not [v["id"] for v in violations if v["impact"] in SERIOUS], violations
+    no_serious_problems(page)
     shoot("waitlist-offer")
 
     page.get_by_role("button", name="Book this visit").click()

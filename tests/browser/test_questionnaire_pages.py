@@ -15,7 +15,7 @@ from scheduler.extensions import db
 
 from ..factories import api_as, make_patient, set_up_clinic
 from .conftest import sign_in
-from .test_staffing_pages import _no_serious_problems
+from .conftest import no_serious_problems
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
          "has_touch": True}
@@ -54,14 +54,14 @@ def test_a_patient_answers_on_a_phone_and_item_9_shows_the_crisis_text_at_once(b
         if page.locator("fieldset").count() == 9:
             break
     expect(page.get_by_role("heading", name="A short check-in form")).to_be_visible()
-    _no_serious_problems(page)
+    no_serious_problems(page)
     page.screenshot(path=str(screenshot_dir / "questionnaire-phone.png"), full_page=True)
     for number in range(1, 9):
         page.locator(f"#item{number}").get_by_label("Not at all").check()
     page.locator("#item9").get_by_label("Several days").check()
     page.get_by_role("button", name="Send my answers").click()
     expect(page.get_by_role("alert")).to_contain_text("988")
-    _no_serious_problems(page)
+    no_serious_problems(page)
     page.screenshot(path=str(screenshot_dir / "questionnaire-phone-crisis.png"), full_page=True)
     phone.close()
     [alert] = api_as(live_app, "monitoring").get("/alerts", query_string={"status": "open"}).json
@@ -94,7 +94,7 @@ def test_monitoring_sees_phq9_and_gad7_totals_over_their_bands_beside_the_sessio
         expect(chart.locator("rect.band")).to_have_count(5 if key == "phq9" else 4)
         expect(page.locator(f"#{key}-chart figcaption")).to_contain_text(f"4 {name} totals")
     expect(page.locator("#phq9-chart")).to_contain_text("moderately severe (15–19)")
-    _no_serious_problems(page)
+    no_serious_problems(page)
     shoot("monitoring-questionnaire-chart")
 
 

@@ -4,19 +4,11 @@ schedule then says which sessions no one can cover. No accessibility problem axe
 serious on either page."""
 from __future__ import annotations
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from ..factories import book_session, clinic_time, make_patient
 from ..web.test_clinician_pages import staffed_day
-from .conftest import sign_in
-
-SERIOUS = {"serious", "critical"}
-
-
-def _no_serious_problems(page) -> None:
-    violations = Axe().run(page).response["violations"]
-    assert not [v["id"] for v in violations if v["impact"] in SERIOUS], violations
+from .conftest import no_serious_problems, sign_in
 
 
 def test_a_sick_day_leaves_sessions_the_schedule_marks_to_move(page, live_app, shoot):
@@ -39,13 +31,13 @@ def test_a_sick_day_leaves_sessions_the_schedule_marks_to_move(page, live_app, s
     for _ in range(3):  # four sprays at 10:00 need both prescribers
         book = book_session(admin, make_patient(admin), booked["treatment_type_id"], clinic_time("2026-06-02", "10:00"))
         assert book.status_code == 201, book.json
-    _no_serious_problems(page)
+    no_serious_problems(page)
     shoot("admin-clinician-shifts")
 
     page.get_by_role("button", name="Remove the shift Tue 2 Jun, 8:00 AM – 12:00 PM").click()
     expect(page.get_by_role("alert")).to_contain_text("would have no clinician to cover them")
     expect(page.get_by_role("region", name="Sessions that need this cover").get_by_role("link")).to_have_count(4)
-    _no_serious_problems(page)
+    no_serious_problems(page)
     shoot("admin-clinician-shift-still-needed")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Remove anyway").click()
@@ -55,7 +47,7 @@ def test_a_sick_day_leaves_sessions_the_schedule_marks_to_move(page, live_app, s
     page.goto("/admin/clinicians")
     expect(page.get_by_role("table", name="Prescribers")).to_contain_text("Dr. Lee Park")
     expect(page.get_by_role("table", name="Nurses")).to_contain_text("Sam Reyes")
-    _no_serious_problems(page)
+    no_serious_problems(page)
     shoot("admin-clinicians")
 
     page.goto("/schedule?day=2026-06-02")
@@ -64,5 +56,5 @@ def test_a_sick_day_leaves_sessions_the_schedule_marks_to_move(page, live_app, s
     expect(staff).to_contain_text("Dr. Ana Ortiz")
     expect(page.get_by_role("region", name="4 sessions with no clinician to cover").get_by_role("link")).to_have_count(4)
     expect(page.get_by_text("⚠ No clinician to cover", exact=True)).to_have_count(4)
-    _no_serious_problems(page)
+    no_serious_problems(page)
     shoot("schedule-day-staffing")

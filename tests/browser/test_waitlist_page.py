@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from ..api.test_waitlist import Clinic
 from ..factories import make_patient
 from .conftest import sign_in
-from .test_staffing_pages import _no_serious_problems
+from .conftest import no_serious_problems
 
 
 def _put_on_the_waitlist(page, latest: str) -> None:
@@ -33,7 +33,7 @@ def test_the_front_desk_fills_a_freed_chair_from_the_waitlist(page, live_app, sh
     _put_on_the_waitlist(page, "2026-06-05")
     expect(page.get_by_role("alert")).to_contain_text("Until: Must be after the From time.")
     expect(page.get_by_label("Until", exact=True)).to_have_value("09:00")  # kept as entered
-    _no_serious_problems(page)
+    no_serious_problems(page)
     shoot("waitlist-new-refused")
     page.get_by_label("From", exact=True).fill("")
     page.get_by_label("Until", exact=True).fill("")
@@ -47,7 +47,7 @@ def test_the_front_desk_fills_a_freed_chair_from_the_waitlist(page, live_app, sh
         "#f-patient_id option", has_text="Turing").inner_text())
     page.get_by_label("From", exact=True).fill("09:00")
     page.get_by_label("Until", exact=True).fill("13:00")
-    _no_serious_problems(page)
+    no_serious_problems(page)
     shoot("waitlist-new")
     _put_on_the_waitlist(page, "2026-06-12")
     table = page.get_by_role("table", name="Waiting, oldest first")
@@ -56,7 +56,7 @@ def test_the_front_desk_fills_a_freed_chair_from_the_waitlist(page, live_app, sh
     clinic.cancel()  # Wednesday 10:00 comes free and is offered to both
     page.reload()
     expect(page.get_by_role("button", name="Book this time for the patient")).to_have_count(2)
-    _no_serious_problems(page)
+    no_serious_problems(page)
     shoot("waitlist-offers-open")
 
     page.on("dialog", lambda dialog: dialog.accept())
@@ -73,7 +73,7 @@ def test_the_front_desk_fills_a_freed_chair_from_the_waitlist(page, live_app, sh
     expect(page.get_by_text("No one here.")).to_be_visible()
     page.get_by_role("link", name="Taken off").click()
     expect(page.get_by_role("table", name="Taken off, oldest first")).to_contain_text("taken off")
-    _no_serious_problems(page)
+    no_serious_problems(page)
     shoot("waitlist-taken-off")
 
 
@@ -89,5 +89,5 @@ def test_an_offer_taken_meanwhile_is_refused_in_words(page, live_app, shoot):
     page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Book this time for the patient").last.click()
     expect(page.get_by_role("alert")).to_contain_text("Nothing was booked: another patient took this time first.")
-    _no_serious_problems(page)
+    no_serious_problems(page)
     shoot("waitlist-offer-gone")
