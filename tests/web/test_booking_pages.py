@@ -228,7 +228,9 @@ def test_two_sessions_on_one_day_break_the_course_rules(app):
     starts = [clinic_time(MONDAY, "09:00"), clinic_time(MONDAY, "14:00"), clinic_time(WEDNESDAY, "09:00")]
     response = desk.pages.post("/courses/new", course_form(desk, "book", starts=starts))
     assert response.status_code == 422
-    assert 'id="e-starts">at most one session a day<' in response.get_data(as_text=True)
+    # Beside the second session's row, naming both sessions in the clinic's time.
+    assert ('id="e-starts-1">Session 2 (Mon 01 Jun 14:00) is on the same day as session 1 '
+            '(Mon 01 Jun 09:00): one session a day at most<') in response.get_data(as_text=True)
     assert appointments_of(desk) == []
 
 
