@@ -15,6 +15,7 @@ from ..api.schemas.booking import CourseCancelSchema, CourseRequestSchema
 from ..api.schemas.fields import Clock, Id
 from ..engine.hours import parse_clock
 from ..models import Patient
+from ..phones import for_display
 from ..services import booking, booking_views, staffing
 from ..services.booking import CourseRequest
 from ..services.clinic import get_treatment_type
@@ -163,7 +164,8 @@ def patient_picker(entered: Mapping[str, str]) -> tuple[Patient | None, list[tup
     choices = booking_views.patients_to_choose(search_text(entered.get("q", "")))
     if patient and patient not in choices:
         choices.insert(0, patient)
-    return patient, [(p.id, f"{p.last_name}, {p.first_name} · {p.phone or 'no phone'}") for p in choices]
+    return patient, [(p.id, f"{p.last_name}, {p.first_name} · {for_display(p.phone) or 'no phone'}")
+                     for p in choices]
 
 
 def treatment_options() -> list[tuple[int, str]]:
