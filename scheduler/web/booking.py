@@ -173,22 +173,23 @@ def treatment_options() -> list[tuple[int, str]]:
 
 
 def _chair_column(treatment_id: int | None, start: datetime | str, chair: int | None,
-                  preferred: int | None) -> str:
-    """The chair a session will take: the planned one, saying so when it is not the chair asked
-    for; for a time sent back after a refusal (no plan), the chair asked for if it is free then,
-    else "any free chair" with the chairs free then, as booking will choose among them."""
+                  preferred: int | None) -> tuple[str, str | None]:
+    """(the chair a session will take, a note why): the planned chair, noting when it is not
+    the one asked for; for a time sent back after a refusal (no plan), the chair asked for if it
+    is free then, else "any free chair" noting the chairs free then, as booking chooses."""
     names = booking_views.chair_names()
-    taken = f"; {names[preferred]} is taken then" if preferred in names else ""
+    taken = f"{names[preferred]} is taken then" if preferred in names else None
     if chair is not None:
-        return names.get(chair, "") + (taken if preferred not in (None, chair) else "")
+        return names.get(chair, ""), taken if preferred not in (None, chair) else None
     if treatment_id is None or not isinstance(start, datetime):
-        return "any free chair"
+        return "any free chair", None
     free = booking_views.chairs_free_at(treatment_id, start)
     if preferred in free:
-        return names[preferred]
+        return names[preferred], None
     if not free:
-        return "no chair free then"
-    return f"any free chair: {', '.join(names[c] for c in free)}{taken}"
+        return "no chair free then", None
+    listed = f"free then: {', '.join(names[c] for c in free)}"
+    return "any free chair", f"{taken}; {listed}" if taken else listed
 
 
 def _slot_options(treatment_id: int | None, chosen: datetime | str, preferred_chair: int | None = None):
