@@ -94,14 +94,15 @@ def course_rule_violation(rules: CourseRules, clinic: Clinic,
 
 
 def _session_namer(clinic: Clinic, starts: Sequence[datetime]):
-    """session(k) -> "Session 3 (Thu 14 May 10:00)", the time on the clinic's clock."""
-    zone = clinic.hours.timezone
+    """session(k) -> "Session 3 (Thu 14 May 10:00)" for starts[k]."""
+    return lambda k, lower=False: session_at(clinic, k + 1, starts[k], lower)
 
-    def session(k: int, lower: bool = False) -> str:
-        name = f"{'session' if lower else 'Session'} {k + 1}"
-        return f"{name} ({starts[k].astimezone(zone):%a %d %b %H:%M})"
 
-    return session
+def session_at(clinic: Clinic, number: int, start: datetime, lower: bool = False) -> str:
+    """"Session 3 (Thu 14 May 10:00)": a course's session as the desk names it in a message,
+    its time on the clinic's clock; `lower` for the middle of a sentence."""
+    word = "session" if lower else "Session"
+    return f"{word} {number} ({start.astimezone(clinic.hours.timezone):%a %d %b %H:%M})"
 
 
 def too_close_to(clinic: Clinic, start: datetime, others: Iterable[datetime], min_gap: timedelta) -> datetime | None:

@@ -15,7 +15,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from .. import clock, events
 from ..engine import appointment_status as status
-from ..engine.courses import INDUCTION, CourseRules, fit_starts, place_session, plan_course, too_close_to
+from ..engine.courses import (INDUCTION, CourseRules, fit_starts, place_session, plan_course, session_at,
+                              too_close_to)
 from ..engine.errors import CourseRuleBroken, NoScheduleFits, SlotTaken
 from ..engine.slots import Clinic as ClinicRules, Slot, free_slots
 from ..extensions import db
@@ -204,11 +205,17 @@ def reschedule(appointment_id: int, start: datetime, chair_id: int | None = None
 
 
 def _keep_induction_gap(appointment: Appointment, clinic: ClinicRules, start: datetime) -> None:
+    """Refuse a move that brings the session within its course's gap of another, naming both
+    sessions with their times on the clinic's clock, as the course's own rules are named."""
     neighbour = gap_neighbour(appointment, clinic, start)
-    if neighbour is not None:
-        when = neighbour.astimezone(clinic.hours.timezone).strftime("%a %d %b %H:%M")
-        raise CourseRuleBroken(f"is less than {appointment.course.min_gap_hours} hours from this "
-                               f"course's session on {when}", "start")
+    if neighbour is None:
+        return
+    other = next(a for a in appointment.course.appointments if a.start_at == neighbour and a.id != appointment.id)
+    side = "after" if neighbour < start else "before"
+    raise CourseRuleBroken(
+        f"{session_at(clinic, appointment.session_number, start)} must start at least "
+        f"{appointment.course.min_gap_hours} h {side} "
+        f"{session_at(clinic, other.session_number, neighbour, lower=True)}", "start")
 
 
 def gap_neighbour(appointment: Appointment, clinic: ClinicRules, start: datetime) -> datetime | None:
