@@ -109,3 +109,22 @@ def test_the_summary_names_the_field_at_fault_by_its_label(app, name, label):
     assert response.status_code in (409, 422)
     summary = messages_on(response.get_data(as_text=True))[0]
     assert summary.startswith(f"Please correct this {label}"), summary
+
+
+@pytest.mark.parametrize("address, came_from, back", [
+    ("/courses/new", None, "/courses/new"),  # the form's own page
+    ("/courses/{course}/cancel", "http://localhost/courses/{course}", "/courses/{course}"),
+    ("/courses/{course}/cancel", "https://elsewhere.example/courses/1", "/"),  # never off the site
+])
+def test_an_expired_form_offers_the_form_afresh_not_a_reload_that_posts_it_again(app, address, came_from, back):
+    day = a_booked_day(app)
+    headers = {"Referer": came_from.format(course=day.course)} if came_from else {}
+    response = pages_as(app, "front_desk").post(address.format(course=day.course), {"reason": "x"},
+                                                 csrf=False, headers=headers)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Nothing was saved" in html
+    assert f'<a href="{back.format(course=day.course)}">Open the form again</a>' in html
+    assert "reload the page" not in html
+    assert [a["status"] for a in api_as(app, "front_desk").get(f"/courses/{day.course}").json["appointments"]] == [
+        "scheduled"] * 3
