@@ -628,9 +628,10 @@ def test_a_gap_too_short_names_both_sessions_beside_the_later_ones_row(app):
     assert chosen_starts(refused) == starts
 
 
-def test_the_patient_picker_shows_the_phone_as_the_clinic_writes_it(app):
+def test_the_patient_pickers_show_the_phone_as_the_clinic_writes_it(app):
     desk = open_clinic(app)
     make_patient(desk.api, first_name="Grace", last_name="Hopper", phone="+16175550101")
-    html = desk.pages.get("/courses/new?q=Hopper").get_data(as_text=True)
-    assert "Hopper, Grace · (617) 555-0101" in html
-    assert "+16175550101" not in html
+    for form in ("/courses/new", "/waitlist/new"):  # the waitlist's form uses the same picker
+        html = desk.pages.get(f"{form}?q=Hopper").get_data(as_text=True)
+        assert "Hopper, Grace · (617) 555-0101" in html, form
+        assert "+16175550101" not in html, form
