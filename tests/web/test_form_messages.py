@@ -128,3 +128,21 @@ def test_an_expired_form_offers_the_form_afresh_not_a_reload_that_posts_it_again
     assert "reload the page" not in html
     assert [a["status"] for a in api_as(app, "front_desk").get(f"/courses/{day.course}").json["appointments"]] == [
         "scheduled"] * 3
+
+
+def test_every_staff_post_answers_a_redirect_or_a_refusal_in_words(app):
+    """Each staff form posted empty, or with what it needs missing, as a role it is for: it either
+    did its work and redirects (303, so a reload does not post it again) or says what is wrong
+    without code's names; never a 500, never a page left on the POST's address after success."""
+    from .test_page_roles import _staff_pages
+
+    a_booked_day(app)  # every id 1 names something: the patient, the course, the session, the chair
+    shown = {}
+    for method, path, roles, _ in _staff_pages(app):
+        if method != "POST":
+            continue
+        response = pages_as(app, sorted(roles)[0]).post(path, {})
+        assert response.status_code == 303 or 400 <= response.status_code < 500, (path, response.status_code)
+        shown[path] = [m for m in messages_on(response.get_data(as_text=True))
+                       if RAW_NAME.search(m) or THING_NUMBER.search(m)]
+    assert not {path: found for path, found in shown.items() if found}
