@@ -21,3 +21,17 @@ def to_e164(text: str) -> str | None:
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
+
+
+def for_display(e164: str | None) -> str:
+    """A stored number as the clinic's country writes it ("(617) 555-0101" in the US); a number
+    from another country in international form; text that is not a number as it is."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, current_app.config["DEFAULT_PHONE_REGION"])
+    except phonenumbers.NumberParseException:
+        return e164
+    home = phonenumbers.region_code_for_number(number) == current_app.config["DEFAULT_PHONE_REGION"]
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(number, style)

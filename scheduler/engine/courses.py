@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from itertools import pairwise
 from typing import Iterable, Mapping, Sequence
 
 from .errors import CourseRuleBroken, NoScheduleFits, NotBookable, SlotTaken
@@ -55,29 +54,55 @@ def course_shape_problem(rules: CourseRules) -> tuple[str, str] | None:
     return None
 
 
-def course_rule_violation(rules: CourseRules, clinic: Clinic, starts: Sequence[datetime]) -> str | None:
-    """Why these start times break the course rules, or None when they keep them."""
+def course_rule_violation(rules: CourseRules, clinic: Clinic,
+                          starts: Sequence[datetime]) -> tuple[str, str] | None:
+    """(field, why) when these start times break the course rules, or None when they keep them.
+
+    The field is the session at fault (`starts.2` for the third) and the message names it and
+    the session it is measured from, with both times on the clinic's clock: the desk must see
+    which session to move and why, not only that the course is "too close"."""
     shape = course_shape_problem(rules)
     if shape:
-        return shape[1]
+        return shape
     if len(starts) != rules.sessions:
-        return f"expected {rules.sessions} start times, got {len(starts)}"
+        return "starts", f"the course has {rules.sessions} sessions but {len(starts)} start times were given"
     days = [clinic.hours.local_date(start) for start in starts]
     clock_time = clinic.hours.wall_time_between  # gaps are counted on the clinic's clock
-    for (earlier, later), (day_a, day_b) in zip(pairwise(starts), pairwise(days)):
+    session = _session_namer(clinic, starts)
+    for k in range(1, len(starts)):
+        earlier, later = starts[k - 1], starts[k]
         if later <= earlier:
-            return "start times must be in order"
-        if day_a == day_b:
-            return "at most one session a day"
+            return f"starts.{k}", f"{session(k)} must start after {session(k - 1, lower=True)}"
+        if days[k - 1] == days[k]:
+            return f"starts.{k}", (f"{session(k)} is on the same day as {session(k - 1, lower=True)}: "
+                                   "one session a day at most")
         if rules.kind == INDUCTION and clock_time(earlier, later) < rules.min_gap:
-            return f"sessions must start at least {_hours(rules.min_gap)} hours apart"
-    if rules.kind == INDUCTION and clock_time(starts[0], starts[-1]) > rules.max_span:
-        return f"all sessions must start within {rules.max_span.days} days of the first"
+            return f"starts.{k}", (f"{session(k)} must start at least {_hours(rules.min_gap)} h "
+                                   f"after {session(k - 1, lower=True)}")
+    last = len(starts) - 1
+    if rules.kind == INDUCTION and clock_time(starts[0], starts[last]) > rules.max_span:
+        return f"starts.{last}", (f"{session(last)} must start within {rules.max_span.days} days "
+                                  f"of {session(0, lower=True)}")
     if rules.kind == MAINTENANCE:
         for k, day in enumerate(days):
-            if day != days[0] + timedelta(days=k * rules.interval_days):
-                return f"maintenance sessions fall every {rules.interval_days} days"
+            due = days[0] + timedelta(days=k * rules.interval_days)
+            if day != due:
+                return f"starts.{k}", (
+                    f"{session(k)} must fall on {due:%a %d %b}, {k * rules.interval_days} days after "
+                    f"{session(0, lower=True)}: maintenance every {rules.interval_days} days")
     return None
+
+
+def _session_namer(clinic: Clinic, starts: Sequence[datetime]):
+    """session(k) -> "Session 3 (Thu 14 May 10:00)" for starts[k]."""
+    return lambda k, lower=False: session_at(clinic, k + 1, starts[k], lower)
+
+
+def session_at(clinic: Clinic, number: int, start: datetime, lower: bool = False) -> str:
+    """"Session 3 (Thu 14 May 10:00)": a course's session as the desk names it in a message,
+    its time on the clinic's clock; `lower` for the middle of a sentence."""
+    word = "session" if lower else "Session"
+    return f"{word} {number} ({start.astimezone(clinic.hours.timezone):%a %d %b %H:%M})"
 
 
 def too_close_to(clinic: Clinic, start: datetime, others: Iterable[datetime], min_gap: timedelta) -> datetime | None:
@@ -116,9 +141,11 @@ def fit_starts(calendar: Calendar, rules: CourseRules, starts: Sequence[datetime
     _refuse_impossible_shape(rules)
     problem = course_rule_violation(rules, calendar.clinic, starts)
     if problem:
-        raise CourseRuleBroken(problem, "starts")
+        raise CourseRuleBroken(problem[1], problem[0])
     if calendar.clinic.hours.local_date(starts[0]) < first_day:
-        raise CourseRuleBroken("the first session is before start_on", "starts")
+        first = _session_namer(calendar.clinic, starts)(0)
+        raise CourseRuleBroken(f"{first} is before the first date asked for, {first_day:%a %d %b}",
+                               "starts.0")
     return [place_session(calendar, start, now, f"starts.{i}") for i, start in enumerate(starts)]
 
 

@@ -158,7 +158,12 @@ def free_slots(
 
 
 def first_free_chair(chairs: Mapping[int, Timeline], start: datetime, end: datetime) -> int | None:
-    return next((cid for cid, chair in chairs.items() if chair.busy_until(start, end) is None), None)
+    return next(iter(free_chairs(chairs, start, end)), None)
+
+
+def free_chairs(chairs: Mapping[int, Timeline], start: datetime, end: datetime) -> list[int]:
+    """The chairs free for the whole of [start, end), in order of preference."""
+    return [cid for cid, chair in chairs.items() if chair.busy_until(start, end) is None]
 
 
 def opening_window_for(clinic: Clinic, start: datetime, treatment: Treatment) -> Window | None:

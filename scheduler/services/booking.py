@@ -15,11 +15,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from .. import clock, events
 from ..engine import appointment_status as status
-from ..engine.courses import INDUCTION, CourseRules, fit_starts, place_session, plan_course, too_close_to
+from ..engine.courses import (INDUCTION, CourseRules, fit_starts, place_session, plan_course, session_at,
+                              too_close_to)
 from ..engine.errors import CourseRuleBroken, NoScheduleFits, SlotTaken
 from ..engine.slots import Clinic as ClinicRules, Slot, free_slots
 from ..extensions import db
-from ..models import Appointment, Clinic, Clinician, Course, Patient, TreatmentType
+from ..models import Appointment, Chair, Clinic, Clinician, Course, Patient, TreatmentType
 
 from . import audit, locks, observations, staffing
 from .calendar import load_calendar
@@ -60,6 +61,7 @@ class CourseRequest:
     interval_days: int | None = None
     starts: tuple[datetime, ...] | None = None
     clinician_id: int | None = None  # continuity of care: only inside this clinician's shifts
+    preferred_chair_id: int | None = None  # taken for each session where it is free, else any
 
     @property
     def rules(self) -> CourseRules:
@@ -68,11 +70,12 @@ class CourseRequest:
 
 
 def availability(treatment_type_id: int, start: datetime, end: datetime,
-                 chair_id: int | None = None) -> list[Slot]:
+                 chair_id: int | None = None, preferred_chair_id: int | None = None) -> list[Slot]:
     clinic = get_clinic()
     treatment = _bookable_treatment(treatment_type_id)
     start = max(start, clock.now())
-    calendar = load_calendar(clinic, treatment, None, start, end, chair_id=chair_id)
+    calendar = load_calendar(clinic, treatment, None, start, end, chair_id=chair_id,
+                             preferred_chair_id=preferred_chair_id)
     return free_slots(calendar.clinic, calendar.treatment, calendar.chairs, start, end, staff=calendar.staff)
 
 
@@ -202,11 +205,17 @@ def reschedule(appointment_id: int, start: datetime, chair_id: int | None = None
 
 
 def _keep_induction_gap(appointment: Appointment, clinic: ClinicRules, start: datetime) -> None:
+    """Refuse a move that brings the session within its course's gap of another, naming both
+    sessions with their times on the clinic's clock, as the course's own rules are named."""
     neighbour = gap_neighbour(appointment, clinic, start)
-    if neighbour is not None:
-        when = neighbour.astimezone(clinic.hours.timezone).strftime("%a %d %b %H:%M")
-        raise CourseRuleBroken(f"is less than {appointment.course.min_gap_hours} hours from this "
-                               f"course's session on {when}", "start")
+    if neighbour is None:
+        return
+    other = next(a for a in appointment.course.appointments if a.start_at == neighbour and a.id != appointment.id)
+    side = "after" if neighbour < start else "before"
+    raise CourseRuleBroken(
+        f"{session_at(clinic, appointment.session_number, start)} must start at least "
+        f"{appointment.course.min_gap_hours} h {side} "
+        f"{session_at(clinic, other.session_number, neighbour, lower=True)}", "start")
 
 
 def gap_neighbour(appointment: Appointment, clinic: ClinicRules, start: datetime) -> datetime | None:
@@ -311,8 +320,8 @@ def _refuse_second_running_course(request: CourseRequest) -> None:
             Course.status == "active", Appointment.status.in_(status.HOLDING),
             Appointment.start_at > clock.now()).limit(1))
     if running is not None:
-        raise Conflict(f"the patient already has an {request.kind} course (id {running}) with "
-                       "sessions to come; cancel it first", "kind")
+        raise Conflict(f"the patient already has an {request.kind} course with sessions to come; "
+                       "cancel it first on the patient's page", "kind")
 
 
 def _plan_or_fit(request: CourseRequest) -> tuple[Clinic, TreatmentType, list[Slot]]:
@@ -323,12 +332,14 @@ def _plan_or_fit(request: CourseRequest) -> tuple[Clinic, TreatmentType, list[Sl
     _refuse_second_running_course(request)
     treatment = _bookable_treatment(request.treatment_type_id)
     _refuse_unknown_clinician(request.clinician_id)
+    _refuse_unknown_chair(request.preferred_chair_id)
     hours = scheduling_rules(clinic).hours
     now = clock.now()
     first_day = request.start_on or hours.local_date(now)
     if request.starts:
         calendar = load_calendar(clinic, treatment, request.patient_id, min(request.starts),
-                                 max(request.starts) + timedelta(days=1), clinician_id=request.clinician_id)
+                                 max(request.starts) + timedelta(days=1), clinician_id=request.clinician_id,
+                                 preferred_chair_id=request.preferred_chair_id)
         return clinic, treatment, fit_starts(calendar, request.rules, request.starts, first_day, now)
     not_before = max(now, hours.local(first_day, time(0)))
     search_until = not_before + timedelta(days=current_app.config["PLAN_SEARCH_DAYS"])
@@ -349,7 +360,8 @@ def _plan_within(clinic, treatment: TreatmentType, request: CourseRequest, not_b
     reaches just past the last session such a course could have."""
     calendar = load_calendar(clinic, treatment, request.patient_id, not_before,
                              search_until + _course_length(request) + timedelta(days=1),
-                             clinician_id=request.clinician_id)
+                             clinician_id=request.clinician_id,
+                             preferred_chair_id=request.preferred_chair_id)
     return plan_course(calendar, request.rules, not_before, search_until)
 
 
@@ -358,6 +370,13 @@ def _refuse_unknown_clinician(clinician_id: int | None) -> None:
         clinician = db.session.get(Clinician, clinician_id)
         if clinician is None or not clinician.active:
             raise NotFound("active clinician", "clinician_id")
+
+
+def _refuse_unknown_chair(chair_id: int | None) -> None:
+    if chair_id is not None:
+        chair = db.session.get(Chair, chair_id)
+        if chair is None or not chair.active:
+            raise NotFound("chair in use", "preferred_chair_id")
 
 
 def _course_length(request: CourseRequest) -> timedelta:

@@ -3,16 +3,17 @@ choose from, the chairs' names, the free slots around a day, and a course plan t
 preferred time of day."""
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from .. import clock
 from ..engine.courses import course_rule_violation
 from ..engine.preferred_time import honour_preferred_time
-from ..engine.slots import Slot
+from ..engine.slots import Slot, free_chairs
 from ..extensions import db
 from ..models import Appointment, Patient, TreatmentType
 from . import booking
 from .booking import CourseRequest
+from .calendar import load_calendar
 from .clinic import find_clinic, list_chairs, list_treatment_types, scheduling_rules
 from .errors import NotFound
 from .patients import search_patients
@@ -51,10 +52,12 @@ def times_to_move_to(appointment: Appointment, day: date) -> list[Slot]:
             if slot.start != appointment.start_at and booking.gap_neighbour(appointment, rules, slot.start) is None]
 
 
-def free_slots_around(treatment_type_id: int, day: date, reach: int = DAYS_AROUND) -> list[Slot]:
+def free_slots_around(treatment_type_id: int, day: date, reach: int = DAYS_AROUND,
+                      preferred_chair_id: int | None = None) -> list[Slot]:
     """Free slots for the treatment from `reach` days before `day` (clinic-local) to `reach`
-    days after. None before the clinic is set up or when the treatment is no longer offered:
-    the page then simply has nothing to offer, rather than failing."""
+    days after, each on the preferred chair where it is free. None before the clinic is set up
+    or when the treatment is no longer offered: the page then simply has nothing to offer,
+    rather than failing."""
     clinic = find_clinic()
     if clinic is None:
         return []
@@ -64,7 +67,8 @@ def free_slots_around(treatment_type_id: int, day: date, reach: int = DAYS_AROUN
     if end <= clock.now():
         return []
     try:
-        return booking.availability(treatment_type_id, start, end)
+        return booking.availability(treatment_type_id, start, end,
+                                    preferred_chair_id=preferred_chair_id)
     except NotFound:
         return []
 
@@ -78,7 +82,24 @@ def plan_course(request: CourseRequest, preferred: time | None = None) -> list[S
         return planned
     rules = scheduling_rules(find_clinic())
     free = [slot for day in {rules.hours.local_date(s.start) for s in planned}
-            for slot in free_slots_around(request.treatment_type_id, day, reach=0)]
+            for slot in free_slots_around(request.treatment_type_id, day, reach=0,
+                                          preferred_chair_id=request.preferred_chair_id)]
     return honour_preferred_time(
         planned, free, preferred, rules.hours.timezone,
         lambda starts: course_rule_violation(request.rules, rules, starts) is None)
+
+
+def chairs_free_at(treatment_type_id: int, start: datetime) -> list[int]:
+    """The chairs in use that are free for a whole session of the treatment starting at
+    `start`; none when the clinic is not set up or the treatment is no longer offered."""
+    clinic = find_clinic()
+    treatment = db.session.get(TreatmentType, treatment_type_id)
+    if clinic is None or treatment is None or not treatment.active:
+        return []
+    calendar = load_calendar(clinic, treatment, None, start, start + timedelta(days=1))
+    return free_chairs(calendar.chairs, start, start + calendar.treatment.hold)
+
+
+def chairs_in_use() -> list[tuple[int, str]]:
+    """(id, name) of the chairs sessions may be booked in, for a choice of chair."""
+    return [(chair.id, chair.name) for chair in list_chairs() if chair.active]

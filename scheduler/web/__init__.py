@@ -9,6 +9,7 @@ from flask import Flask
 from ..extensions import csrf
 from . import admin, api_reference, appointments, booking, clinicians, home, patients, schedule, waitlist
 from .display import register_filters
+from .forms import field_label
 from .pages import link_for, menu_for
 
 # The monitoring pages are notifications' (notifications.web), registered by the app factory.
@@ -21,6 +22,7 @@ def init_app(app: Flask) -> None:
     register_filters(app)
     app.add_template_global(menu_for)
     app.add_template_global(link_for)
+    app.add_template_global(field_label)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.register_blueprint(api_reference.bp)  # open to anyone, like /openapi.json: not a staff page

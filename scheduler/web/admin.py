@@ -330,7 +330,7 @@ class NewStaffSchema(Schema):
     """A new staff account as the form gives it (the JSON API has no staff endpoint)."""
 
     email = Email(required=True, validate=validate.Length(max=254))
-    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    role = fields.String(required=True, validate=validate.OneOf(ROLES, error="Choose one of the roles offered."))
     password = fields.String(required=True, validate=validate.Length(
         10, 1024, error="Must have at least 10 characters."))
 

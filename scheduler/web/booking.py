@@ -2,6 +2,7 @@
 blueprint; an appointment's page is in appointments.py, on the same blueprint."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Mapping
 
@@ -14,19 +15,21 @@ from ..api.schemas.booking import CourseCancelSchema, CourseRequestSchema
 from ..api.schemas.fields import Clock, Id
 from ..engine.hours import parse_clock
 from ..models import Patient
+from ..phones import for_display
 from ..services import booking, booking_views, staffing
 from ..services.booking import CourseRequest
 from ..services.clinic import get_treatment_type
 from ..services.patients import get_patient
 from . import forms
 from .access import page_for
-from .booking_forms import by_day, clinic_day, instant, search_text, whole_number
+from .booking_forms import by_day, clinic_day, instant, read_date, search_text, whole_number
 from .display import clinic_time, clinic_zone
 from .pages import web_blueprint
 
 bp = web_blueprint("booking_pages", __name__)
 
 PLAN, CHECK, BOOK = "plan", "check", "book"
+CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 KINDS = (("induction", "Induction (3 to 6 sessions)"), ("maintenance", "Maintenance (1 to 12 sessions)"))
 
 
@@ -44,7 +47,11 @@ class CourseForm(CourseRequestSchema):
 # The course's rules on the form, filled in from the chosen treatment's protocol.
 RULES = ("sessions", "min_gap_hours", "max_span_days", "interval_days")
 # What the patient search (a GET form of its own) carries over of the course form.
-CARRIED = ("treatment_type_id", "kind", *RULES, "rules_from", "clinician_id")
+CARRIED = ("treatment_type_id", "kind", *RULES, "rules_from", "clinician_id", "start_on",
+           "preferred_time", "preferred_chair_id")
+# What a link may start the form with: a free slot on the schedule's week links here with its
+# treatment, day, time and chair (?treatment_type_id=&start_on=&preferred_time=&chair_id=).
+LINKED = {"chair_id": "preferred_chair_id"}
 
 
 # --- booking a course ------------------------------------------------------------------------
@@ -84,9 +91,15 @@ def new_course():
 
 
 def _prefilled(args: Mapping[str, str]) -> MultiDict:
-    """The form as a link may start it (?patient_id=&kind=&sessions=), the first date today."""
+    """The form as a link may start it (?patient_id=&kind=&start_on=&preferred_time=&chair_id=),
+    the first date today unless the link names a day from today on."""
     values = {name: args[name] for name in ("patient_id", "q", *CARRIED) if args.get(name)}
-    values["start_on"] = clock.now().astimezone(clinic_zone()).date().isoformat()
+    values.update({ours: args[theirs] for theirs, ours in LINKED.items() if args.get(theirs)})
+    today = clock.now().astimezone(clinic_zone()).date()
+    linked_day = read_date(args.get("start_on", ""))
+    values["start_on"] = max(linked_day or today, today).isoformat()
+    if values.get("preferred_time") and not CLOCK.fullmatch(values["preferred_time"]):
+        del values["preferred_time"]  # a time input shows nonsense as blank: say nothing instead
     treatments = booking_views.active_treatment_types()
     if len(treatments) == 1:
         values["treatment_type_id"] = str(treatments[0].id)
@@ -129,14 +142,16 @@ def _course_form(entered: Mapping[str, str], problems: dict[str, str] | None = N
     problems = problems or {}
     patient, patient_options = patient_picker(entered)
     treatment_id = whole_number(entered.get("treatment_type_id"))
-    rows = [{"number": n, "start": start, "chair": chair,
+    preferred_chair = whole_number(entered.get("preferred_chair_id"))
+    rows = [{"number": n, "start": start,
+             "chair": _chair_column(treatment_id, start, chair, preferred_chair),
              "problem": problems.get(f"starts.{n - 1}"),
-             "options": _slot_options(treatment_id, start)}
+             "options": _slot_options(treatment_id, start, preferred_chair)}
             for n, (start, chair) in enumerate(sessions, start=1)]
     return render_template(
         "web/booking_pages/new_course.html", entered=entered, problems=problems, patient=patient,
         patient_options=patient_options, treatment_options=treatment_options(),
-        kinds=KINDS, rows=rows, chairs=booking_views.chair_names(), usual_rules=_usual_rules(),
+        kinds=KINDS, rows=rows, chair_options=booking_views.chairs_in_use(), usual_rules=_usual_rules(),
         carried=CARRIED, clinician_options=[(c.id, f"{c.name} ({c.role.replace('_', ' ')})")
                                             for c in staffing.list_clinicians(active=True)])
 
@@ -149,14 +164,35 @@ def patient_picker(entered: Mapping[str, str]) -> tuple[Patient | None, list[tup
     choices = booking_views.patients_to_choose(search_text(entered.get("q", "")))
     if patient and patient not in choices:
         choices.insert(0, patient)
-    return patient, [(p.id, f"{p.last_name}, {p.first_name} · {p.phone or 'no phone'}") for p in choices]
+    return patient, [(p.id, f"{p.last_name}, {p.first_name} · {for_display(p.phone) or 'no phone'}")
+                     for p in choices]
 
 
 def treatment_options() -> list[tuple[int, str]]:
     return [(t.id, f"{t.name} ({t.duration_minutes} min)") for t in booking_views.active_treatment_types()]
 
 
-def _slot_options(treatment_id: int | None, chosen: datetime | str):
+def _chair_column(treatment_id: int | None, start: datetime | str, chair: int | None,
+                  preferred: int | None) -> tuple[str, str | None]:
+    """(the chair a session will take, a note why): the planned chair, noting when it is not
+    the one asked for; for a time sent back after a refusal (no plan), the chair asked for if it
+    is free then, else "any free chair" noting the chairs free then, as booking chooses."""
+    names = booking_views.chair_names()
+    taken = f"{names[preferred]} is taken then" if preferred in names else None
+    if chair is not None:
+        return names.get(chair, ""), taken if preferred not in (None, chair) else None
+    if treatment_id is None or not isinstance(start, datetime):
+        return "any free chair", None
+    free = booking_views.chairs_free_at(treatment_id, start)
+    if preferred in free:
+        return names[preferred], None
+    if not free:
+        return "no chair free then", None
+    listed = f"free then: {', '.join(names[c] for c in free)}"
+    return "any free chair", f"{taken}; {listed}" if taken else listed
+
+
+def _slot_options(treatment_id: int | None, chosen: datetime | str, preferred_chair: int | None = None):
     """The select of times a session may move to, by day: [(day, [(value, text, selected)])].
 
     The chosen time is always among them, marked when it is not free (taken since, or never
@@ -164,7 +200,8 @@ def _slot_options(treatment_id: int | None, chosen: datetime | str):
     after a conflict still shows what was chosen."""
     if not isinstance(chosen, datetime):
         return [("As entered", [(chosen, chosen, True)])]
-    free = booking_views.free_slots_around(treatment_id, clinic_day(chosen)) if treatment_id else []
+    free = booking_views.free_slots_around(treatment_id, clinic_day(chosen),
+                                           preferred_chair_id=preferred_chair) if treatment_id else []
     slots = [(slot.start, slot.chair_id) for slot in free]
     if chosen not in {start for start, _ in slots}:
         slots = sorted([*slots, (chosen, None)])

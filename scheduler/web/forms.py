@@ -19,6 +19,17 @@ from ..services.errors import Conflict, Invalid, NotFound
 FORM = "_form"  # the key of a problem that belongs to the whole form, not one field
 _WHOLE = re.compile(r"[+-]?\d{1,15}")
 REFUSALS = (SchedulingError, IllegalStatusChange, Conflict, Invalid, NotFound)
+# Fields that mean one thing, under one label, on every form: the summary at the top of a
+# refused form names them so, as the desk reads them beside the field, never as the code does.
+LABELS = {
+    "patient_id": "Patient", "treatment_type_id": "Treatment", "kind": "Course",
+    "sessions": "Number of sessions", "start_on": "First date", "min_gap_hours": "Minimum gap",
+    "max_span_days": "Maximum span", "interval_days": "Interval", "clinician_id": "Clinician",
+    "preferred_time": "Preferred time of day", "preferred_chair_id": "Chair",
+    "starts": "Proposed schedule", "reason": "Reason", "earliest": "Earliest day",
+    "latest": "Latest day", "timezone": "Time zone",
+}
+_SESSION = re.compile(r"starts\.(\d+)")
 
 
 def read(schema: Schema, form: MultiDict, *, booleans: tuple[str, ...] = (),
@@ -69,6 +80,12 @@ def flatten(messages: Any, prefix: str = "") -> dict[str, str]:
         name = FORM if key == "_schema" else f"{prefix}.{key}" if prefix else str(key)
         problems.update(flatten(value, name) if not isinstance(value, str) else {name: value})
     return problems
+
+
+def field_label(name: str) -> str | None:
+    """What the desk calls a field: its label, or "Session 3" for a course's third start."""
+    session = _SESSION.fullmatch(name)
+    return f"Session {int(session.group(1)) + 1}" if session else LABELS.get(name)
 
 
 def labelled(problems: dict[str, str], labels: dict[str, str]) -> dict[str, str]:

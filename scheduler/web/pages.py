@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 from sqlalchemy import Select
 
 from ..extensions import csrf, db
@@ -91,8 +92,30 @@ def page_headers(response):
 
 
 def _form_expired(_error):
+    # "Reload" here would post the stale form again and meet the same refusal: offer the form's
+    # own page, opened afresh, instead.
     return render_template("web/problem.html", title="The form has expired",
-                           text="Please go back, reload the page and try again."), 400
+                           text="Nothing was saved. Open the form again and fill it in once more.",
+                           back=(_form_page(), "Open the form again")), 400
+
+
+def _form_page() -> str:
+    """Where the refused form can be opened afresh: its own address when that is a page, else
+    the page it was posted from (same site only), else the start."""
+    if _answers_get(request.path):
+        return request.full_path.rstrip("?")
+    came_from = request.referrer or ""
+    if came_from.startswith(request.host_url):
+        return "/" + came_from[len(request.host_url):]
+    return url_for("web.home")
+
+
+def _answers_get(path: str) -> bool:
+    try:
+        current_app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:
+        return False
+    return True
 
 
 def _forbidden(_error):

@@ -460,8 +460,8 @@ def test_an_induction_session_cannot_be_moved_closer_than_its_courses_gap(app):
     refused = desk.post(f"/appointments/{second['id']}/reschedule",
                         json={"start": clinic_time("2026-06-03", "14:00")})
     assert refused.status_code == 422, refused.json
-    assert "48 hours" in refused.json["errors"]["json"]["start"][0]
-    assert "Tue 02 Jun 09:00" in refused.json["errors"]["json"]["start"][0]
+    assert refused.json["errors"]["json"]["start"] == [
+        "Session 2 (Wed 03 Jun 14:00) must start at least 48 h after session 1 (Tue 02 Jun 09:00)"]
     assert appointments(desk, patient_id=patient) == before
 
     # Later is fine, even past the course's planned span (a session put off for illness)...
@@ -644,3 +644,30 @@ def test_every_booking_change_leaves_an_audit_row_without_patient_details(app, c
         everything = json.dumps([e.details for e in db.session.scalars(select(AuditEvent))])
     for secret in ("Winifred", "Oyelaran", "5550142", "winifred.ob", "travelling", "asked"):
         assert secret not in everything
+
+
+def test_a_course_prefers_the_chair_asked_for_where_it_is_free_and_names_an_unknown_one(app):
+    desk, clinic = open_clinic(app)
+    other, patient = make_patient(desk), make_patient(desk)
+    taken = book_session(desk, other, clinic.treatment, clinic_time("2026-06-03", "09:00"), chair_id=clinic.chairs[1])
+    assert taken.status_code == 201, taken.json
+    body = course(clinic, patient, kind="induction", sessions=3, start_on="2026-06-02",
+                  preferred_chair_id=clinic.chairs[1])
+    plan = desk.post("/courses/plan", json=body)
+    assert plan.status_code == 200, plan.json
+    assert [s["chair_id"] for s in plan.json["appointments"]] == [clinic.chairs[1], clinic.chairs[0], clinic.chairs[1]]
+    unknown = desk.post("/courses/plan", json={**body, "preferred_chair_id": 999999})
+    assert unknown.status_code == 422 and "preferred_chair_id" in unknown.json["errors"]["json"]
+    booked = desk.post("/courses", json=body)
+    assert [s["chair_id"] for s in booked.json["appointments"]] == [clinic.chairs[1], clinic.chairs[0], clinic.chairs[1]]
+
+
+def test_a_gap_too_short_is_refused_naming_the_session_and_both_times(app):
+    desk, clinic = open_clinic(app)
+    patient = make_patient(desk)
+    starts = [clinic_time(day, "09:00") for day in ("2026-06-02", "2026-06-03", "2026-06-04")]
+    refused = desk.post("/courses", json=course(clinic, patient, kind="induction", sessions=3,
+                                                 min_gap_hours=48, starts=starts))
+    assert refused.status_code == 422
+    assert refused.json["errors"]["json"] == {"starts": {
+        "1": ["Session 2 (Wed 03 Jun 09:00) must start at least 48 h after session 1 (Tue 02 Jun 09:00)"]}}

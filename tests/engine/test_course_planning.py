@@ -122,7 +122,7 @@ def test_in_sydney_the_patient_day_is_the_local_day_not_the_utc_day():
 def test_a_course_with_too_few_or_too_many_sessions_breaks_the_rules(rules):
     starts = [ny(k, 10) for k in range(rules.sessions)]
     problem = course_rule_violation(rules, weekday_clinic(), starts)
-    assert problem is not None and "sessions" in problem
+    assert problem is not None and problem[0] == "sessions"
     calendar = make_calendar(weekday_clinic(), make_treatment())
     with pytest.raises(CourseRuleBroken) as broken:
         plan(calendar, rules, ny(0, 8))
@@ -134,22 +134,24 @@ def test_a_course_with_too_few_or_too_many_sessions_breaks_the_rules(rules):
 
 def test_the_number_of_start_times_must_match_the_course():
     problem = course_rule_violation(induction(3), weekday_clinic(), [ny(0, 10), ny(1, 10)])
-    assert problem == "expected 3 start times, got 2"
+    assert problem == ("starts", "the course has 3 sessions but 2 start times were given")
 
 
-@pytest.mark.parametrize("starts", [
-    [ny(1, 10), ny(0, 10), ny(2, 10)],
-    [ny(0, 10), ny(2, 10), ny(2, 10)],
+@pytest.mark.parametrize("starts, problem", [
+    ([ny(1, 10), ny(0, 10), ny(2, 10)],
+     ("starts.1", "Session 2 (Mon 04 May 10:00) must start after session 1 (Tue 05 May 10:00)")),
+    ([ny(0, 10), ny(2, 10), ny(2, 10)],
+     ("starts.2", "Session 3 (Wed 06 May 10:00) must start after session 2 (Wed 06 May 10:00)")),
 ])
-def test_start_times_must_be_in_order(starts):
-    assert course_rule_violation(induction(3, min_gap_hours=0), weekday_clinic(), starts) == (
-        "start times must be in order")
+def test_start_times_must_be_in_order_and_the_session_out_of_order_is_named(starts, problem):
+    assert course_rule_violation(induction(3, min_gap_hours=0), weekday_clinic(), starts) == problem
 
 
 def test_at_most_one_session_a_day_even_when_they_are_far_enough_apart():
     rules = induction(3, min_gap_hours=1)
     assert course_rule_violation(rules, weekday_clinic(), [ny(0, 9), ny(0, 15), ny(1, 9)]) == (
-        "at most one session a day")
+        "starts.1", "Session 2 (Mon 04 May 15:00) is on the same day as session 1 (Mon 04 May 09:00): "
+        "one session a day at most")
     assert course_rule_violation(rules, weekday_clinic(), [ny(0, 15), ny(1, 9), ny(2, 9)]) is None
 
 
@@ -160,7 +162,7 @@ def test_one_session_a_day_means_the_clinic_day_in_sydney():
     same_day = [local(SYDNEY, 2026, 6, 9, 0, 30), local(SYDNEY, 2026, 6, 9, 23, 30),
                 local(SYDNEY, 2026, 6, 11, 9)]
     assert same_day[0].date() != same_day[1].date()
-    assert course_rule_violation(rules, clinic, same_day) == "at most one session a day"
+    assert course_rule_violation(rules, clinic, same_day)[0] == "starts.1"
     # ...and 23:30 then 09:00 next morning share a UTC date but not a clinic day.
     next_day = [local(SYDNEY, 2026, 6, 9, 23, 30), local(SYDNEY, 2026, 6, 10, 9),
                 local(SYDNEY, 2026, 6, 11, 9)]
@@ -168,14 +170,14 @@ def test_one_session_a_day_means_the_clinic_day_in_sydney():
     assert course_rule_violation(rules, clinic, next_day) is None
 
 
-def test_induction_sessions_must_start_the_minimum_gap_apart():
+def test_induction_sessions_must_start_the_minimum_gap_apart_naming_both_sessions_and_the_gap():
     clinic = weekday_clinic()
     assert course_rule_violation(induction(3), clinic, [ny(0, 10), ny(1, 9, 45), ny(2, 10)]) == (
-        "sessions must start at least 24 hours apart")
+        "starts.1", "Session 2 (Tue 05 May 09:45) must start at least 24 h after session 1 (Mon 04 May 10:00)")
     assert course_rule_violation(induction(3), clinic, [ny(0, 10), ny(1, 10), ny(2, 10)]) is None
     assert course_rule_violation(induction(3, min_gap_hours=36), clinic,
                                  [ny(0, 10), ny(1, 10), ny(3, 10)]) == (
-        "sessions must start at least 36 hours apart")
+        "starts.1", "Session 2 (Tue 05 May 10:00) must start at least 36 h after session 1 (Mon 04 May 10:00)")
 
 
 def test_ten_oclock_on_the_spring_forward_sunday_counts_as_24_hours_after_ten_on_saturday():
@@ -186,7 +188,7 @@ def test_ten_oclock_on_the_spring_forward_sunday_counts_as_24_hours_after_ten_on
     assert course_rule_violation(induction(3), clinic, starts) is None
     a_quarter_hour_early = [starts[0], local(NEW_YORK, 2026, 3, 8, 9, 45), starts[2]]
     assert course_rule_violation(induction(3), clinic, a_quarter_hour_early) == (
-        "sessions must start at least 24 hours apart")
+        "starts.1", "Session 2 (Sun 08 Mar 09:45) must start at least 24 h after session 1 (Sat 07 Mar 10:00)")
 
 
 def test_all_induction_sessions_must_start_within_the_span_of_the_first():
@@ -195,7 +197,7 @@ def test_all_induction_sessions_must_start_within_the_span_of_the_first():
     assert course_rule_violation(induction(3), clinic, three_weeks) is None
     a_quarter_hour_more = [ny(0, 10), ny(7, 10), ny(21, 10, 15)]
     assert course_rule_violation(induction(3), clinic, a_quarter_hour_more) == (
-        "all sessions must start within 21 days of the first")
+        "starts.2", "Session 3 (Mon 25 May 10:15) must start within 21 days of session 1 (Mon 04 May 10:00)")
 
 
 def test_the_span_is_counted_on_the_clock_so_the_fall_back_hour_does_not_count_against_it():
@@ -205,8 +207,7 @@ def test_the_span_is_counted_on_the_clock_so_the_fall_back_hour_does_not_count_a
               ny(21, 10, week_of=date(2026, 10, 19))]
     assert course_rule_violation(induction(3), clinic, starts) is None
     later = starts[:2] + [ny(21, 10, minute=15, week_of=date(2026, 10, 19))]
-    assert course_rule_violation(induction(3), clinic, later) == (
-        "all sessions must start within 21 days of the first")
+    assert course_rule_violation(induction(3), clinic, later)[0] == "starts.2"
     spring = [ny(0, 10, week_of=date(2026, 2, 23)), ny(7, 10, week_of=date(2026, 2, 23)),
               ny(21, 9, minute=30, week_of=date(2026, 2, 23))]  # on the clock, 21 days less 30 min
     assert course_rule_violation(induction(3), clinic, spring) is None
@@ -220,9 +221,11 @@ def test_maintenance_sessions_fall_on_the_same_weekday_every_28_days_across_the_
     assert course_rule_violation(maintenance(3), clinic, starts) is None
     off_by_a_day = starts[:2] + [local(NEW_YORK, 2026, 12, 11, 10)]
     assert course_rule_violation(maintenance(3), clinic, off_by_a_day) == (
-        "maintenance sessions fall every 28 days")
+        "starts.2", "Session 3 (Fri 11 Dec 10:00) must fall on Thu 10 Dec, 56 days after session 1 "
+        "(Thu 15 Oct 10:00): maintenance every 28 days")
     assert course_rule_violation(maintenance(3, interval_days=14), clinic, starts) == (
-        "maintenance sessions fall every 14 days")
+        "starts.1", "Session 2 (Thu 12 Nov 10:00) must fall on Thu 29 Oct, 14 days after session 1 "
+        "(Thu 15 Oct 10:00): maintenance every 14 days")
 
 
 def test_the_maintenance_interval_counts_sydney_dates_not_utc_dates():
@@ -250,7 +253,7 @@ def test_start_times_that_break_the_rules_are_refused_as_a_whole():
     calendar = make_calendar(weekday_clinic(), make_treatment(60))
     with pytest.raises(CourseRuleBroken) as broken:
         fit_starts(calendar, induction(3), [ny(0, 10), ny(0, 14), ny(2, 10)], MONDAY, ny(0, 8))
-    assert broken.value.field == "starts"
+    assert broken.value.field == "starts.1"  # the session at fault
     assert not broken.value.conflict
 
 
@@ -259,7 +262,9 @@ def test_a_first_session_before_the_course_start_date_is_refused():
     with pytest.raises(CourseRuleBroken) as broken:
         fit_starts(calendar, induction(3), [ny(0, 10), ny(1, 10), ny(2, 10)],
                    MONDAY + timedelta(days=1), ny(0, 8))
-    assert broken.value.message == "the first session is before start_on"
+    assert broken.value.field == "starts.0"
+    assert broken.value.message == (
+        "Session 1 (Mon 04 May 10:00) is before the first date asked for, Tue 05 May")
 
 
 def test_the_start_time_that_is_taken_is_named_by_its_position():

@@ -228,7 +228,9 @@ def test_two_sessions_on_one_day_break_the_course_rules(app):
     starts = [clinic_time(MONDAY, "09:00"), clinic_time(MONDAY, "14:00"), clinic_time(WEDNESDAY, "09:00")]
     response = desk.pages.post("/courses/new", course_form(desk, "book", starts=starts))
     assert response.status_code == 422
-    assert 'id="e-starts">at most one session a day<' in response.get_data(as_text=True)
+    # Beside the second session's row, naming both sessions in the clinic's time.
+    assert ('id="e-starts-1">Session 2 (Mon 01 Jun 14:00) is on the same day as session 1 '
+            '(Mon 01 Jun 09:00): one session a day at most<') in response.get_data(as_text=True)
     assert appointments_of(desk) == []
 
 
@@ -549,3 +551,87 @@ def test_monitoring_may_read_and_complete_but_not_book_or_cancel(app):
 def test_bookers_may_open_the_booking_form(app, role):
     open_clinic(app)
     assert pages_as(app, role).get("/courses/new").status_code == 200
+
+
+# --- a course started from the schedule's free slot, and the chair it takes -------------------
+
+def chair_column(response) -> list[str]:
+    """What the proposed schedule's Chair column says, session by session."""
+    rows = re.findall(r"<tr[^>]*>\s*<th scope=\"row\"[^>]*>.*?</tr>", response.get_data(as_text=True), flags=re.S)
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)[1])).strip()
+            for row in rows]
+
+
+def test_a_link_from_a_free_slot_fills_in_its_day_time_and_chair(app):
+    desk = open_clinic(app)
+    page = desk.pages.get(f"/courses/new?treatment_type_id={desk.treatment}&start_on={WEDNESDAY}"
+                          f"&preferred_time=14:00&chair_id={desk.chairs[1]}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert re.search(rf'id="f-start_on" name="start_on" type="date" value="{WEDNESDAY}"', html)
+    assert re.search(r'id="f-preferred_time" name="preferred_time" type="time" value="14:00"', html)
+    assert f'<option value="{desk.chairs[1]}" selected>Chair 2</option>' in html
+    # The patient search keeps what the link filled in.
+    assert f'<input type="hidden" name="start_on" value="{WEDNESDAY}">' in html
+    assert f'<input type="hidden" name="preferred_chair_id" value="{desk.chairs[1]}">' in html
+
+
+@pytest.mark.parametrize("query", ["start_on=2026-05-01", "start_on=nonsense&preferred_time=25:99"])
+def test_a_link_with_a_past_or_bad_day_starts_today_without_the_bad_time(app, query):
+    desk = open_clinic(app)
+    html = desk.pages.get(f"/courses/new?{query}").get_data(as_text=True)
+    assert re.search(rf'name="start_on" type="date" value="{MONDAY}"', html)
+    assert 'type="time" value=""' in html
+
+
+def test_the_chair_asked_for_is_planned_where_free_and_the_column_says_where_it_is_not(app):
+    desk = open_clinic(app)
+    other = make_patient(desk.api)
+    taken = book_session(desk.api, other, desk.treatment, clinic_time(TUESDAY, "09:00"), chair_id=desk.chairs[1])
+    assert taken.status_code == 201, taken.json
+    planned = desk.pages.post("/courses/new", course_form(desk, preferred_chair_id=str(desk.chairs[1])))
+    assert planned.status_code == 200
+    assert chair_column(planned) == ["Chair 2", "Chair 1 (Chair 2 is taken then)", "Chair 2"]
+    booked = desk.pages.post("/courses/new", course_form(desk, "book", starts=chosen_starts(planned),
+                                                         preferred_chair_id=str(desk.chairs[1])))
+    assert booked.status_code == 303
+    assert [a["chair_id"] for a in appointments_of(desk)] == [desk.chairs[1], desk.chairs[0], desk.chairs[1]]
+
+
+def test_times_sent_back_after_a_refusal_show_the_chairs_free_then_not_chosen_on_booking(app):
+    desk = open_clinic(app)
+    book_one(desk, TUESDAY, "09:00", patient=make_patient(desk.api))  # takes Chair 1
+    starts = [clinic_time(MONDAY, "09:00"), clinic_time(TUESDAY, "09:00"), clinic_time(TUESDAY, "14:00")]
+    refused = desk.pages.post("/courses/new", course_form(desk, "check", starts=starts))
+    assert refused.status_code == 422
+    assert "chosen on booking" not in text_of(refused)
+    assert chair_column(refused) == ["any free chair (free then: Chair 1, Chair 2)",
+                                     "any free chair (free then: Chair 2)",
+                                     "any free chair (free then: Chair 1, Chair 2)"]
+
+
+def test_an_unknown_chair_is_named_by_its_label_and_nothing_is_booked(app):
+    desk = open_clinic(app)
+    refused = desk.pages.post("/courses/new", course_form(desk, preferred_chair_id="999999"))
+    assert refused.status_code == 422
+    assert "Chair: chair in use not found" in text_of(refused)
+    assert appointments_of(desk) == []
+
+
+def test_a_gap_too_short_names_both_sessions_beside_the_later_ones_row(app):
+    desk = open_clinic(app)
+    starts = [clinic_time(MONDAY, "09:00"), clinic_time(WEDNESDAY, "09:00"), clinic_time("2026-06-04", "10:00")]
+    refused = desk.pages.post("/courses/new", course_form(desk, "check", starts=starts, min_gap_hours="48"))
+    assert refused.status_code == 422
+    assert ('id="e-starts-2">Session 3 (Thu 04 Jun 10:00) must start at least 48 h after session 2 '
+            '(Wed 03 Jun 09:00)<') in refused.get_data(as_text=True)
+    assert chosen_starts(refused) == starts
+
+
+def test_the_patient_pickers_show_the_phone_as_the_clinic_writes_it(app):
+    desk = open_clinic(app)
+    make_patient(desk.api, first_name="Grace", last_name="Hopper", phone="+16175550101")
+    for form in ("/courses/new", "/waitlist/new"):  # the waitlist's form uses the same picker
+        html = desk.pages.get(f"{form}?q=Hopper").get_data(as_text=True)
+        assert "Hopper, Grace · (617) 555-0101" in html, form
+        assert "+16175550101" not in html, form

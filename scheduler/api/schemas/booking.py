@@ -71,6 +71,9 @@ class CourseRequestSchema(Schema):
     clinician_id = Id(metadata={
         "description": "continuity of care: book every session inside this clinician's shifts; "
                        "left out, whoever is on shift", "example": 2})
+    preferred_chair_id = Id(metadata={
+        "description": "the chair each session takes where it is free at the planned time; "
+                       "elsewhere, and when left out, the first free chair", "example": 2})
     starts = fields.List(Instant(), validate=validate.Length(1, 12), metadata={
         "description": "book exactly these start times (they must still keep the rules); left "
                        "out, the service picks the earliest schedule that fits",
