@@ -5,13 +5,11 @@ changed time named beside that session's row, in the clinic's time. No accessibi
 axe-core calls serious."""
 from __future__ import annotations
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from ..factories import api_as, book_session, clinic_time, make_patient, set_up_clinic
-from .conftest import sign_in
+from .conftest import no_serious_problems, sign_in
 
-SERIOUS = {"serious", "critical"}
 TUESDAY, WEDNESDAY, THURSDAY = "2026-06-02", "2026-06-03", "2026-06-04"
 
 
@@ -24,11 +22,6 @@ def _clinic(app):
     taken = book_session(admin, other, ids.treatment, clinic_time(THURSDAY, "10:00"), chair_id=ids.chairs[1])
     assert taken.status_code == 201, taken.json
     return ids, patient
-
-
-def _no_serious_axe_problem(page):
-    violations = Axe().run(page).response["violations"]
-    assert not [v["id"] for v in violations if v["impact"] in SERIOUS], violations
 
 
 def _chair_column(page) -> list[str]:
@@ -57,14 +50,14 @@ def test_a_course_started_from_a_free_slot_keeps_its_day_time_and_chair(page, li
     expect(page.get_by_role("heading", name="Proposed schedule")).to_be_visible()
     expect(page.get_by_role("cell", name="Tue 02 Jun 2026, 10:00 EDT")).to_be_visible()
     assert _chair_column(page) == ["Chair 2", "Chair 2", "Chair 1 (Chair 2 is taken then)"]
-    _no_serious_axe_problem(page)
+    no_serious_problems(page)
     shoot("booking-a-course-from-a-free-slot")
 
     page.get_by_role("button", name="Book this course").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Induction course for")
     chairs = page.locator("table tbody tr td:nth-child(4)").all_inner_texts()
     assert chairs == ["Chair 2", "Chair 2", "Chair 1"]
-    _no_serious_axe_problem(page)
+    no_serious_problems(page)
     shoot("booking-a-course-booked")
 
 
@@ -90,6 +83,6 @@ def test_a_session_moved_too_close_is_named_beside_its_row_with_both_times(page,
     expect(page.get_by_label("Session 2")).to_have_accessible_description(message)
     assert "chosen on booking" not in page.inner_text("main")
     assert _chair_column(page)[1] == "any free chair (free then: Chair 1, Chair 2, Chair 3)"
-    _no_serious_axe_problem(page)
+    no_serious_problems(page)
     shoot("booking-a-course-gap-too-short")
 
