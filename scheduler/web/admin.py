@@ -94,8 +94,10 @@ def _read_clinic_settings(entered: dict[str, str]) -> tuple[dict, dict[str, str]
 
 # --- Chairs ---------------------------------------------------------------------------------
 
-# What each kind is, as the admin reads it on the chairs page.
-CHAIR_KIND_NAMES = {TREATMENT_CHAIR: "Treatment chair", ROOM: "Room (recovery, consult): never booked"}
+# What each kind is, as the admin reads it on the chairs page, and what a change to it means.
+CHAIR_KIND_NAMES = {TREATMENT_CHAIR: "Treatment chair", ROOM: "Room: never booked"}
+NOW_A = {TREATMENT_CHAIR: "is now a treatment chair: new sessions may be booked in it.",
+         ROOM: "is now a room: no new session is booked in it."}
 
 
 def _chairs_page(problems=None, entered=None, status=200):
@@ -117,7 +119,7 @@ def chairs():
         return _rename_chair(chair.id)
     if action in CHAIR_KINDS:
         clinic_service.update_chair(chair.id, kind=action)
-        return _after_change("admin.chairs", f"{chair.name} is now a {CHAIR_KIND_NAMES[action].lower()}.")
+        return _after_change("admin.chairs", f"{chair.name} {NOW_A[action]}")
     if action in ("deactivate", "activate"):
         clinic_service.update_chair(chair.id, active=action == "activate")
         if action == "activate":
