@@ -45,6 +45,7 @@ def schedule():
         treatment_options=[(t.id, t.name) for t in treatments],
         grid=cells(sessions if view == WEEK else _drawn_as_cards(sessions), zone, view), hours=hours,
         pieces=_day_pieces(clinic, offered, held, chairs, span, hours) if view == DAY else {},
+        now=clock.now(), may_book=_may_book(offered),
         previous=step(day, view, forward=False), next=step(day, view, forward=True),
         count=len(held),
         shifts=shifts, roles=staffing.roles_on_shift(span.start, span.end, shifts) if view == DAY else [],
@@ -64,10 +65,13 @@ def _day_pieces(clinic, offered, held, chairs, span: Span, hours: list[int]) -> 
     of the offered treatment fits links to booking it, for those who may book."""
     if clinic is None:
         return {}
-    may_book = offered is not None and link_for("booking_pages.new_course") is not None
-    bookable = bookable_starts(clinic, offered, span.start, span.end) if may_book else {}
+    bookable = bookable_starts(clinic, offered, span.start, span.end) if _may_book(offered) else {}
     rows = row_starts(span.first, hours, clinic_zone())
     return day_pieces(held, [c.id for c in chairs], rows, opening_windows(clinic, span.start, span.end), bookable)
+
+
+def _may_book(offered) -> bool:
+    return offered is not None and link_for("booking_pages.new_course") is not None
 
 
 def _uncovered(sessions: list[ScheduledSession], span) -> list[ScheduledSession]:
