@@ -108,3 +108,20 @@ def test_chairs_set_up_before_kinds_stay_treatment_chairs(tmp_path):
         upgrade(revision="0015")
         assert db.session.scalar(select(Chair.kind)) == "chair"
         db.engine.dispose()
+
+
+def test_a_time_freed_in_a_room_is_not_offered_to_the_waitlist(app):
+    admin, desk = api_as(app, "admin"), api_as(app, "front_desk")
+    clinic = set_up_clinic(admin, chairs=2)
+    nine = clinic_time("2026-06-02", "09:00")
+    in_chair_2, in_chair_1 = (book_session(desk, make_patient(desk), clinic.treatment, nine, chair_id=chair).json
+                              for chair in (clinic.chairs[1], clinic.chairs[0]))
+    assert admin.patch(f"/chairs/{clinic.chairs[1]}", json={"kind": "room"}).status_code == 200
+    waiting = desk.post("/waitlist", json={"patient_id": make_patient(desk), "treatment_type_id": clinic.treatment,
+                                           "earliest": "2026-06-02", "latest": "2026-06-02"})
+    assert waiting.status_code == 201, waiting.json
+
+    desk.post(f"/appointments/{in_chair_2['id']}/cancel", json={"reason": "unwell"})
+    assert desk.get("/waitlist").json[0]["offers"] == []  # its chair is a room now; chair 1 is taken
+    desk.post(f"/appointments/{in_chair_1['id']}/cancel", json={"reason": "unwell"})
+    assert [offer["chair_id"] for offer in desk.get("/waitlist").json[0]["offers"]] == [clinic.chairs[0]]
