@@ -37,7 +37,7 @@ def schedule():
     opens, closes = working_hours(clinic.opening_hours if clinic else {})
     chairs = chairs_for_schedule({s.chair_id for s in sessions})
     held = [s for s in sessions if s.status != "cancelled"]
-    hours = hour_rows(held, zone, opens, closes)
+    hours = hour_rows(sessions, zone, opens, closes)  # cancelled ones too: their cards show
     problem = problem or treatment_problem
     return render_template(
         "web/schedule/schedule.html", title="Schedule", view=view, day=day, today=today,

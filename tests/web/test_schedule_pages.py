@@ -142,3 +142,13 @@ def test_a_treatment_not_in_use_for_the_free_times_is_named(app, clinic):
 def test_those_who_may_not_book_see_free_times_without_booking_links(app, clinic):
     html = pages_as(app, "monitoring").get("/schedule?day=2026-06-02").get_data(as_text=True)
     assert "Free" in html and "/courses/new?" not in html
+
+
+def test_a_cancelled_session_outside_the_working_day_still_has_its_hour_shown(app, clinic):
+    admin, ids = clinic
+    late = _book(admin, ids, "2026-06-02", "15:00", first_name="Ada", last_name="Lovelace")
+    # The clinic then shortens its hours: the cancelled session now lies outside them.
+    assert admin.put("/clinic", json={"opening_hours": {"tue": [["09:00", "12:00"]]}}).status_code == 200
+    admin.post(f"/appointments/{late['id']}/cancel", json={"reason": "unwell"})
+    page = text_of(pages_as(app, "front_desk").get("/schedule?day=2026-06-02"))
+    assert "15:00–17:00 Ada Lovelace" in page and "cancelled" in page
