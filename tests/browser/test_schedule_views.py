@@ -121,6 +121,8 @@ def test_on_a_phone_the_week_scrolls_sideways_under_its_day_names_and_says_so(pa
     _no_serious_problem(page)
     shoot("schedule-week-phone")
     page.goto(f"/schedule?day={TUESDAY}")
+    expect(page.get_by_role("link", name="Book Chair 2, Tue 02 Jun 13:00")).to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # only the grid scrolls, not the page
     _no_serious_problem(page)
     shoot("schedule-day-phone")
 
