@@ -62,8 +62,9 @@ def _seed_clinic() -> None:
         "opening_hours": {"mon": weekday, "tue": weekday, "wed": weekday, "thu": weekday,
                           "fri": weekday, "sat": [["09:00", "13:00"]]},
     })
-    for name in ("Chair 1", "Chair 2", "Chair 3", "Recovery room"):
+    for name in ("Chair 1", "Chair 2", "Chair 3"):
         clinic.create_chair(name)
+    clinic.create_chair("Recovery room", kind="room")
     today = clinic.scheduling_rules(clinic.get_clinic()).hours.local_date(clock.now())
     for name, role in CLINICIANS:
         person = staffing.create_clinician({"name": name, "role": role})

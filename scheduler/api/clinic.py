@@ -5,7 +5,7 @@ from flask_smorest import abort
 from ..services import clinic as clinic_service
 from .blueprint import Blueprint
 from .access import ALL_STAFF, roles
-from .schemas.clinic import ChairSchema, ClinicSchema, TreatmentTypeChangesSchema, TreatmentTypeSchema
+from .schemas.clinic import ChairChangesSchema, ChairSchema, ClinicSchema, TreatmentTypeChangesSchema, TreatmentTypeSchema
 
 ADMIN = ("admin",)
 blp = Blueprint("clinic", __name__, url_prefix="/api/v1", description="The clinic's set-up")
@@ -52,8 +52,26 @@ class Chairs(MethodView):
     @blp.response(201, ChairSchema)
     @blp.error_response(409, "a chair with this name exists")
     def post(self, fields):
-        """Add a chair: one more session at a time"""
+        """Add a chair: one more session at a time
+
+        `kind` `room` adds a recovery or consult room instead, which no session is booked in.
+        """
         return clinic_service.create_chair(**fields)
+
+
+@blp.route("/chairs/<id:chair_id>")
+class ChairById(MethodView):
+    @roles(*ADMIN)
+    @blp.arguments(ChairChangesSchema, required=False)  # every field may be left out
+    @blp.response(200, ChairSchema)
+    @blp.error_response(404, "no chair has this id")
+    @blp.error_response(409, "another chair has this name")
+    def patch(self, changes, chair_id):
+        """Rename a chair, take it out of use or back, or make it a room; only the fields given change
+
+        Sessions already booked in it stay booked; new bookings go to treatment chairs in use only.
+        """
+        return clinic_service.update_chair(chair_id, **changes)
 
 
 @blp.route("/treatment-types")

@@ -57,14 +57,26 @@ class Clinic(db.Model):
     gad7_alert_at: Mapped[int | None] = mapped_column(Integer)
 
 
+# What a place is for. A treatment chair takes bookings for a dose; a room (recovery, consult)
+# is a place the clinic has but never books a dose in.
+TREATMENT_CHAIR, ROOM = "chair", "room"
+CHAIR_KINDS = (TREATMENT_CHAIR, ROOM)
+
+
 class Chair(db.Model):
     """A treatment chair or room: one patient at a time, the clinic's unit of capacity."""
 
     __tablename__ = "chair"
+    __table_args__ = (CheckConstraint("kind IN ('chair', 'room')", name="kind_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
+    kind: Mapped[str] = mapped_column(String(10), default=TREATMENT_CHAIR, server_default=TREATMENT_CHAIR)
+
+    @property
+    def is_treatment_chair(self) -> bool:
+        return self.kind == TREATMENT_CHAIR
 
 
 class TreatmentType(db.Model):

@@ -17,6 +17,7 @@ from ..engine.slots import Timeline, patient_days
 from ..engine.staffing import NOBODY_NEEDED, AllOf, Cover, OnShift, cover_for, needs_of
 from ..extensions import db
 from ..models import Appointment, Chair, Clinic, Clinician, Shift, TreatmentType
+from ..models.clinic import TREATMENT_CHAIR
 from .clinic import scheduling_rules, treatment_rules
 from .errors import NotFound
 
@@ -112,11 +113,13 @@ def _sessions_around(start: datetime, end: datetime, ignore_appointment_id: int 
 
 
 def _bookable_chairs(chair_id: int | None, preferred_chair_id: int | None) -> list[int]:
+    """The treatment chairs in use: a room (recovery, consult) is never booked for a dose, so
+    booking, free slots, planning, moving and the waitlist's offers never land in one."""
     active = list(db.session.scalars(
-        select(Chair.id).where(Chair.active.is_(True)).order_by(Chair.id)))
+        select(Chair.id).where(Chair.active.is_(True), Chair.kind == TREATMENT_CHAIR).order_by(Chair.id)))
     if chair_id is not None:
         if chair_id not in active:
-            raise NotFound("active chair", "chair_id")
+            raise NotFound("treatment chair in use", "chair_id")
         return [chair_id]
     if preferred_chair_id in active:
         active.remove(preferred_chair_id)

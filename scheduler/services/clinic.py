@@ -12,7 +12,7 @@ from ..engine.hours import OpeningHours
 from ..engine.slots import Clinic as ClinicRules, Treatment
 from ..extensions import db
 from ..models import Appointment, Chair, Clinic, TreatmentType
-from ..models.clinic import DEFAULT_CHECKIN_RULES, DEFAULT_OPENING_HOURS, DEFAULT_REMINDER_RULES
+from ..models.clinic import DEFAULT_CHECKIN_RULES, DEFAULT_OPENING_HOURS, DEFAULT_REMINDER_RULES, TREATMENT_CHAIR
 from . import audit
 from .errors import Conflict, Invalid, NotFound
 
@@ -85,8 +85,8 @@ def list_chairs() -> list[Chair]:
     return list(db.session.scalars(select(Chair).order_by(Chair.id)))
 
 
-def create_chair(name: str, active: bool = True) -> Chair:
-    return _create_named(Chair(name=name, active=active), "chair")
+def create_chair(name: str, active: bool = True, kind: str = TREATMENT_CHAIR) -> Chair:
+    return _create_named(Chair(name=name, active=active, kind=kind), "chair")
 
 
 def list_treatment_types() -> list[TreatmentType]:
@@ -132,8 +132,9 @@ def get_chair(chair_id: int, field: str | None = None) -> Chair:
 
 
 def update_chair(chair_id: int, **changes: Any) -> Chair:
-    """Rename a chair or take it in or out of use. Sessions already booked in a chair taken
-    out of use stay booked (the schedule still shows them); only new bookings avoid it."""
+    """Rename a chair, take it in or out of use, or make it a room. Sessions already booked in a
+    chair taken out of use (or made a room) stay booked (the schedule still shows them); only
+    new bookings avoid it."""
     return _update_named(get_chair(chair_id), "chair", changes)
 
 

@@ -13,8 +13,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from ..api.schemas.clinic import ChairSchema, ClinicSchema, TreatmentTypeSchema
 from ..api.schemas.fields import Email
-from ..models.clinic import (DEFAULT_CHECKIN_RULES, DEFAULT_CRISIS_TEXT, DEFAULT_OPENING_HOURS,
-                             DEFAULT_REMINDER_RULES)
+from ..models.clinic import (CHAIR_KINDS, DEFAULT_CHECKIN_RULES, DEFAULT_CRISIS_TEXT, DEFAULT_OPENING_HOURS,
+                             DEFAULT_REMINDER_RULES, ROOM, TREATMENT_CHAIR)
 from ..models.staff import ADMIN, ROLES
 from ..services import clinic as clinic_service
 from ..services import staff as staff_service
@@ -94,10 +94,16 @@ def _read_clinic_settings(entered: dict[str, str]) -> tuple[dict, dict[str, str]
 
 # --- Chairs ---------------------------------------------------------------------------------
 
+# What each kind is, as the admin reads it on the chairs page, and what a change to it means.
+CHAIR_KIND_NAMES = {TREATMENT_CHAIR: "Treatment chair", ROOM: "Room: never booked"}
+NOW_A = {TREATMENT_CHAIR: "is now a treatment chair: new sessions may be booked in it.",
+         ROOM: "is now a room: no new session is booked in it."}
+
+
 def _chairs_page(problems=None, entered=None, status=200):
     chairs = clinic_service.list_chairs()
     return render_template("web/admin/chairs.html", title="Chairs", chairs=chairs,
-                           problems=problems or {}, entered=entered or {}), status
+                           kinds=CHAIR_KIND_NAMES, problems=problems or {}, entered=entered or {}), status
 
 
 @bp.route("/chairs", methods=["GET", "POST"])
@@ -111,6 +117,9 @@ def chairs():
     chair = clinic_service.get_chair(forms.posted_id(request.form, "chair_id"))
     if action == "rename":
         return _rename_chair(chair.id)
+    if action in CHAIR_KINDS:
+        clinic_service.update_chair(chair.id, kind=action)
+        return _after_change("admin.chairs", f"{chair.name} {NOW_A[action]}")
     if action in ("deactivate", "activate"):
         clinic_service.update_chair(chair.id, active=action == "activate")
         if action == "activate":
@@ -123,12 +132,14 @@ def chairs():
 
 
 def _add_chair():
-    entered = {"name": request.form.get("name", "")}
+    entered = {"name": request.form.get("name", ""), "kind": request.form.get("kind", TREATMENT_CHAIR)}
     name, problems = _chair_name(entered["name"], "name")
+    if entered["kind"] not in CHAIR_KINDS:
+        problems["kind"] = "choose a treatment chair or a room"
     if problems:
         return _chairs_page(problems, entered, 422)
     try:
-        clinic_service.create_chair(name)
+        clinic_service.create_chair(name, kind=entered["kind"])
     except REFUSALS as refused:
         return _chairs_page(refusal(refused), entered, status_of(refused))
     return _after_change("admin.chairs", f"{name} added.")

@@ -58,6 +58,10 @@ class Day:
     def treatment(self) -> int:
         return self.clinic.treatment
 
+    @property
+    def chair(self) -> int:
+        return self.clinic.chairs[0]
+
     @cached_property
     def patient(self) -> int:
         return make_patient(self.admin)
@@ -217,6 +221,7 @@ ENDPOINTS = [
     ("PUT", "/clinic", (ADMIN,), lambda d: {"name": "Renamed Clinic"}, 200),
     ("GET", "/chairs", ALL_STAFF, None, 200),
     ("POST", "/chairs", (ADMIN,), lambda d: {"name": "Recliner 3"}, 201),
+    ("PATCH", "/chairs/{chair}", (ADMIN,), lambda d: {"kind": "room"}, 200),
     ("GET", "/treatment-types", ALL_STAFF, None, 200),
     ("POST", "/treatment-types", (ADMIN,),
      lambda d: {"name": "Esketamine nasal spray", "duration_minutes": 120, "buffer_minutes": 10}, 201),

@@ -62,6 +62,7 @@ def test_the_document_says_which_bodies_may_be_left_out(app, admin):
                 if "requestBody" in operation and not operation["requestBody"]["required"]}
     assert optional == {("put", "/api/v1/clinic"), ("patch", "/api/v1/patients/{patient_id}"),
                         ("patch", "/api/v1/clinicians/{clinician_id}"), ("patch", "/api/v1/treatment-types/{type_id}"),
+                        ("patch", "/api/v1/chairs/{chair_id}"),
                         ("post", "/api/v1/courses/{course_id}/cancel"),
                         ("post", "/api/v1/appointments/{appointment_id}/complete"),
                         ("post", "/api/v1/alerts/{alert_id}/acknowledge"),

@@ -242,6 +242,26 @@ def test_admin_adds_renames_and_takes_a_chair_out_of_use(app):
     assert len(_audited(app, "chair.update")) == 3
 
 
+def test_admin_adds_a_room_and_makes_a_chair_a_room_and_back_on_the_chairs_page(app):
+    clinic = set_up_clinic(api_as(app, "admin"), chairs=1)
+    admin = pages_as(app, "admin")
+    assert admin.post("/admin/chairs", {"action": "add", "name": "Recovery room", "kind": "room"}).status_code == 303
+    assert admin.post("/admin/chairs", {"action": "room", "chair_id": clinic.chairs[0]}).status_code == 303
+    page = text_of(admin.get("/admin/chairs"))
+    assert "Chair 1 is now a room: no new session is booked in it." in page and "Make it a treatment chair" in page
+    assert {c["name"]: c["kind"] for c in api_as(app, "admin").get("/chairs").json} == {
+        "Chair 1": "room", "Recovery room": "room"}
+    admin.post("/admin/chairs", {"action": "chair", "chair_id": clinic.chairs[0]})
+    assert api_as(app, "admin").get("/chairs").json[0]["kind"] == "chair"
+
+
+def test_a_chair_kind_not_known_is_refused_at_the_field_and_adds_nothing(app):
+    admin = pages_as(app, "admin")
+    refused = admin.post("/admin/chairs", {"action": "add", "name": "Sofa", "kind": "sofa"})
+    assert refused.status_code == 422 and 'id="e-kind"' in refused.get_data(as_text=True)
+    assert api_as(app, "admin").get("/chairs").json == []
+
+
 def test_taking_a_booked_chair_out_of_use_says_its_sessions_stay(app):
     admin_api, desk = api_as(app, "admin"), api_as(app, "front_desk")
     clinic = set_up_clinic(admin_api, chairs=1)

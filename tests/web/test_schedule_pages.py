@@ -119,3 +119,36 @@ def test_a_day_without_staffing_shows_no_staff_box(app, clinic):
     admin, ids = clinic
     _book(admin, ids, "2026-06-02", "09:00")
     assert "Staff on shift" not in text_of(pages_as(app, "front_desk").get("/schedule?day=2026-06-02"))
+
+
+def test_an_empty_room_is_left_off_the_schedule_but_one_holding_a_session_is_shown_as_a_room(app, clinic):
+    admin, ids = clinic
+    booked = _book(admin, ids, "2026-06-02", "09:00", chair=1, first_name="Ada", last_name="Lovelace")
+    room = admin.post("/chairs", json={"name": "Recovery room", "kind": "room"}).json["id"]
+    desk = pages_as(app, "front_desk")
+    assert "Recovery room" not in text_of(desk.get("/schedule?day=2026-06-02"))
+    admin.patch(f"/chairs/{booked['chair_id']}", json={"kind": "room"})  # booked before it became one
+    page = text_of(desk.get("/schedule?day=2026-06-02"))
+    assert "Chair 2 (room)" in page and "Ada Lovelace" in page
+    assert room and "Recovery room" not in page
+
+
+def test_a_treatment_not_in_use_for_the_free_times_is_named(app, clinic):
+    response = pages_as(app, "front_desk").get("/schedule?day=2026-06-02&treatment_type_id=999")
+    assert response.status_code == 422
+    assert "treatment_type_id: not a treatment in use" in text_of(response)
+
+
+def test_those_who_may_not_book_see_free_times_without_booking_links(app, clinic):
+    html = pages_as(app, "monitoring").get("/schedule?day=2026-06-02").get_data(as_text=True)
+    assert "Free" in html and "/courses/new?" not in html
+
+
+def test_a_cancelled_session_outside_the_working_day_still_has_its_hour_shown(app, clinic):
+    admin, ids = clinic
+    late = _book(admin, ids, "2026-06-02", "15:00", first_name="Ada", last_name="Lovelace")
+    # The clinic then shortens its hours: the cancelled session now lies outside them.
+    assert admin.put("/clinic", json={"opening_hours": {"tue": [["09:00", "12:00"]]}}).status_code == 200
+    admin.post(f"/appointments/{late['id']}/cancel", json={"reason": "unwell"})
+    page = text_of(pages_as(app, "front_desk").get("/schedule?day=2026-06-02"))
+    assert "15:00–17:00 Ada Lovelace" in page and "cancelled" in page

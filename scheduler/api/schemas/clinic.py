@@ -5,6 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 
 from ...engine.courses import INDUCTION, SESSION_LIMITS, CourseRules, course_shape_problem
 from ...engine.hours import WEEKDAYS
+from ...models.clinic import CHAIR_KINDS, TREATMENT_CHAIR
 from .booking import GAP_HOURS, INTERVAL_DAYS, SPAN_DAYS
 from .fields import Clock, Count, Email, Flag, IsoDate, Phone, Text, TimeZoneName
 from .observation import OBSERVATION
@@ -142,6 +143,17 @@ class ChairSchema(Schema):
                                                 "example": "Chair 1"})
     active = Flag(load_default=True, metadata={
         "description": "false: no longer offered for new sessions", "example": True})
+    kind = fields.String(load_default=TREATMENT_CHAIR, validate=validate.OneOf(CHAIR_KINDS), metadata={
+        "description": "chair: a treatment chair, booked for doses; room: a recovery or consult "
+                       "room, never offered for a session", "example": TREATMENT_CHAIR})
+
+
+class ChairChangesSchema(ChairSchema):
+    """PATCH: only the fields given change."""
+
+    def __init__(self, **kwargs):
+        # Partial loading skips load_default too: a field left out keeps its value.
+        super().__init__(partial=True, **kwargs)
 
 
 class ProtocolSchema(Schema):
