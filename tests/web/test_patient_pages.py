@@ -282,7 +282,7 @@ def test_the_patients_page_shows_courses_messages_replies_and_a_stop(app, clock)
                      r'\s*<td>Chair 1</td>\s*<td><span class="status status-confirmed">confirmed', html)  # by "C"
     # Every message with its purpose, channel and delivery; the failed text says why.
     assert re.search(r"<td>confirmation</td>\s*<td>text</td>\s*<td><span class=\"status status-failed\">failed"
-                     r"</span></td>\s*<td>30003: undelivered</td>", html)
+                     r"</span> <span class=\"why\">the phone was off or out of reach \(code 30003\)</span>", html)
     assert re.search(r"<td>confirmation</td>\s*<td>email</td>\s*<td><span class=\"status status-sent\">sent", html)
     assert "Reply C to confirm" in page  # the text itself, for staff
     # The emailed link would let anyone holding it act as the patient: not on a staff screen.
@@ -293,6 +293,41 @@ def test_the_patients_page_shows_courses_messages_replies_and_a_stop(app, clock)
     # Front desk may book; check-ins are for clinical staff, as in the API.
     assert f'href="/courses/new?patient_id={patient}"' in html
     assert "Check-ins" not in page and "/check-ins" not in html
+
+
+def test_each_message_says_when_it_goes_out_or_went_and_why_one_was_not_sent(app, clock):
+    ward = Ward(app, clock)
+    patient, _phone = ward.patient(email_opt_in=False)
+    sessions = ward.book_three(patient, start_on="2026-06-03")
+    waiting = [n for n in ward.notes(patient_id=patient) if n["status"] == "pending"
+               and datetime.fromisoformat(n["due_at"]) > clock()]
+    assert waiting
+    page = text_of(pages_as(app, "front_desk").get(f"/patients/{patient}"))
+    # A message still to go out names the time it will, on the clinic's clock, in words.
+    with app.test_request_context():
+        from scheduler.web.display import clinic_time as shown_at
+        for note in waiting:
+            assert f"goes out {shown_at(datetime.fromisoformat(note['due_at']))}" in page
+    assert "waiting" in page and "pending" not in page
+    ward.work()
+    assert ward.desk.post(f"/appointments/{sessions[-1]['id']}/cancel",
+                          json={"reason": "patient unwell"}).status_code == 200
+    page = text_of(pages_as(app, "front_desk").get(f"/patients/{patient}"))
+    assert re.search(r"sent \w{3} \d\d \w{3} 2026, \d\d:\d\d E[DS]T confirmation text sent", page)
+    # The cancelled session's reminders: when they were due, and why they did not go.
+    assert re.search(r"was due \w{3} \d\d \w{3} 2026, \d\d:\d\d E[DS]T reminder text cancelled "
+                     r"the session was cancelled", page)
+
+
+def test_a_carriers_error_is_read_out_in_plain_words_with_its_code():
+    from notifications.web.patient_history import plain_reason
+
+    assert plain_reason("30003: undelivered") == "the phone was off or out of reach (code 30003)"
+    assert plain_reason("gave up after 5 attempts: 30008: failed") == \
+        "gave up after 5 tries: the carrier did not say why (code 30008)"
+    assert plain_reason("no code: undelivered") == "the carrier refused it: undelivered"
+    assert plain_reason("no consent to SMS") == "the patient has not agreed to texts"
+    assert plain_reason("the appointment is cancelled") == "the appointment is cancelled"
 
 
 def desk_course_id(ward, appointment_id: int) -> int:
