@@ -207,6 +207,80 @@ def test_a_new_patient_form_without_its_csrf_token_adds_no_one(app):
     assert patient_count(app) == 0
 
 
+# A patient registered twice.
+
+def warning_of(response) -> str:
+    """The page's words with the bold name's closing tag not leaving a space before its comma."""
+    return text_of(response).replace(" ,", ",")
+
+
+def test_the_same_name_and_phone_is_warned_about_before_anyone_is_added(app):
+    set_up_clinic(api_as(app, "admin"))
+    first = make_patient(api_as(app, "front_desk"), first_name="Ada", last_name="Lovelace",
+                         phone="+16175550123", email="ada@example.com")
+    pages = pages_as(app, "front_desk")
+    response = pages.post("/patients/new", {**ADA, "first_name": "ada ", "email": ""})
+    page, html = warning_of(response), response.get_data(as_text=True)
+    assert response.status_code == 409 and patient_count(app) == 1
+    assert "Possible duplicate" in page
+    assert "Ada Lovelace, +16175550123, ada@example.com, date of birth not on file (same name, phone)" in page
+    assert f'href="/patients/{first}">Open Ada Lovelace' in html
+    assert 'value="ada "' in html  # what was typed is kept for "Add anyway"
+    # Staff say it is someone else: added, the warning not asked again.
+    added = pages.post("/patients/new", {**ADA, "email": "", "add_anyway": "1"})
+    assert added.status_code == 303 and patient_count(app) == 2
+
+
+def test_the_same_name_and_date_of_birth_is_warned_about(app):
+    set_up_clinic(api_as(app, "admin"))
+    pages = pages_as(app, "front_desk")
+    assert pages.post("/patients/new", {**ADA, "birth_date": "1984-07-21"}).status_code == 303
+    again = pages.post("/patients/new", {"first_name": "Ada", "last_name": "LOVELACE",
+                                         "birth_date": "1984-07-21"})
+    assert again.status_code == 409 and patient_count(app) == 1
+    assert "born 21 Jul 1984 (same name, date of birth)" in warning_of(again)
+    namesake = pages.post("/patients/new", {"first_name": "Ada", "last_name": "Lovelace",
+                                            "birth_date": "1990-01-02"})
+    assert namesake.status_code == 303 and patient_count(app) == 2
+
+
+def test_a_phone_or_email_already_another_patients_is_pointed_out(app):
+    set_up_clinic(api_as(app, "admin"))
+    desk = api_as(app, "front_desk")
+    make_patient(desk, first_name="Grace", last_name="Hopper", phone="+16175550123", email="g@example.com")
+    make_patient(desk, first_name="Alan", last_name="Turing", phone="+16175550199", email="ada@example.com")
+    response = pages_as(app, "front_desk").post("/patients/new", ADA)
+    page = warning_of(response)
+    assert response.status_code == 409 and patient_count(app) == 2
+    assert "Grace Hopper, +16175550123, g@example.com, date of birth not on file (same phone)" in page
+    assert "Alan Turing, +16175550199, ada@example.com, date of birth not on file (same email)" in page
+    assert 'name="add_anyway"' in response.get_data(as_text=True)
+
+
+def test_a_date_of_birth_in_the_future_is_refused_at_its_field(app):
+    set_up_clinic(api_as(app, "admin"))
+    response = pages_as(app, "front_desk").post("/patients/new", {**ADA, "birth_date": "2999-01-01"})
+    assert response.status_code == 422
+    assert 'id="e-birth_date">must be a date of birth between 1900 and today' in response.get_data(as_text=True)
+    assert patient_count(app) == 0
+
+
+def test_the_api_refuses_the_same_patient_twice_unless_told_it_is_someone_else(app):
+    set_up_clinic(api_as(app, "admin"))
+    desk = api_as(app, "front_desk")
+    ada = {"first_name": "Ada", "last_name": "Lovelace", "phone": "+16175550123", "birth_date": "1984-07-21"}
+    first = desk.post("/patients", json=ada)
+    assert first.status_code == 201 and first.json["birth_date"] == "1984-07-21"
+    again = desk.post("/patients", json={**ada, "phone": "617 555 0123", "birth_date": None})
+    assert again.status_code == 409
+    assert again.json["duplicates"] == [{"id": first.json["id"], "shared": ["name", "phone"]}]
+    assert patient_count(app) == 1
+    # A relative sharing the phone is not the same person: no refusal.
+    assert desk.post("/patients", json={**ada, "first_name": "Byron", "birth_date": None}).status_code == 201
+    assert desk.post("/patients", json={**ada, "allow_duplicate": True}).status_code == 201
+    assert patient_count(app) == 3
+
+
 # Correcting a patient's details.
 
 def test_front_desk_corrects_the_phone_and_removes_the_email(app):
