@@ -47,7 +47,7 @@ def seed_history() -> None:
     morgan = patient_at(INDUCTION_DONE)
     _live_an_induction(morgan, now)
     _send_until(now)
-    _fail_the_latest_text_to(FAILED_TEXT_TO, now)
+    _fail_the_first_text_to(FAILED_TEXT_TO, now)
     twilio_answers = current_app.config["SMS_OPT_OUT_REPLIES"] == "twilio"
     for sender, text in INBOX_TEXTS:
         inbound.receive(f"DEMO{uuid.uuid4().hex}", sender, text, now, twilio_answers)
@@ -126,12 +126,13 @@ def _answers_for(form: Questionnaire) -> list[int]:
     return PHQ9_ANSWERS[min(done, len(PHQ9_ANSWERS) - 1)]
 
 
-def _fail_the_latest_text_to(phone: str, now: datetime) -> None:
-    """The carrier reports a text undelivered, as Twilio's status callback would."""
+def _fail_the_first_text_to(phone: str, now: datetime) -> None:
+    """The carrier reports the booking's confirmation text undelivered, as Twilio's status
+    callback would: the desk has a patient to call."""
     sid = db.session.scalar(
         select(Notification.provider_message_id).join(Patient, Patient.id == Notification.patient_id)
         .where(Patient.phone == phone, Notification.channel == "sms", Notification.status == "sent")
-        .order_by(Notification.sent_at.desc()))
+        .order_by(Notification.sent_at, Notification.id))
     if sid is not None:
         deliveries.status_reported(sid, "undelivered", FAILED_CODE, now)
 
