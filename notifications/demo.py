@@ -36,7 +36,7 @@ ANSWERED_AFTER = timedelta(minutes=20)
 CHECKIN_SCORES = ("6", "5", "3")
 FAILED_CODE = "30003"  # Twilio: the phone was off or out of reach
 INBOX_TEXTS = (("+16175550103", "Can my partner drive me home and wait with me?"),
-               ("+16175550188", "Hi, is there parking at the clinic?"))
+               ("+16175550199", "Hi, is there parking at the clinic?"))
 FAILED_TEXT_TO = "+16175550101"
 WORKER = "demo-seed"
 MOST_WORKER_RUNS = 500  # every due message of the story goes in far fewer; a bound, not a count

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import stat
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -47,7 +49,14 @@ def counts(app) -> dict[str, int]:
         return {table.__name__: db.session.scalar(select(func.count()).select_from(table)) for table in TABLES}
 
 
-def test_a_second_start_keeps_the_passwords_and_changes_nothing(demo_app, tmp_path):
+@pytest.mark.parametrize("local_time", [
+    "2026-06-01 08:00",  # a Monday as the clinic opens (the default clock)
+    "2026-06-01 06:00",  # before opening: today's patients checked in early
+    "2026-06-06 23:30",  # Saturday night, after the half day
+    "2026-06-07 03:00",  # Sunday, closed: no one in a chair today
+])
+def test_a_second_start_keeps_the_passwords_and_changes_nothing(demo_app, tmp_path, clock, local_time):
+    clock.set(datetime.fromisoformat(local_time).replace(tzinfo=ZoneInfo("America/New_York")))
     first = start_the_demo(demo_app)
     assert set(first) == {"admin@demo.clinic", "frontdesk@demo.clinic", "monitoring@demo.clinic"}
     saved = tmp_path / "demo-accounts.json"
