@@ -25,14 +25,18 @@ def _demo(live_app, tmp_path) -> None:
     start_the_demo(live_app)
 
 
+def _add_patient(page, typed: dict[str, str]) -> None:
+    """The new patient form filled in, label by label, and "Add patient" pressed."""
+    page.goto("/patients/new")
+    for label, value in typed.items():
+        page.get_by_label(label).fill(value)
+    page.get_by_role("button", name="Add patient").click()
+
+
 def test_the_desk_is_warned_before_adding_a_patient_who_is_already_here(page, live_app, tmp_path, shoot):
     _demo(live_app, tmp_path)
     sign_in(page, live_app, "front_desk")
-    page.goto("/patients/new")
-    page.get_by_label("First name").fill("Alex")
-    page.get_by_label("Last name").fill("rivera")
-    page.get_by_label("Mobile phone").fill("(617) 555-0101")
-    page.get_by_role("button", name="Add patient").click()
+    _add_patient(page, {"First name": "Alex", "Last name": "rivera", "Mobile phone": "(617) 555-0101"})
     warning = page.get_by_role("alert")
     expect(warning).to_contain_text("Possible duplicate")
     expect(warning).to_contain_text("Alex Rivera, +16175550101, alex.rivera@example.com")
@@ -51,12 +55,8 @@ def test_the_desk_is_warned_before_adding_a_patient_who_is_already_here(page, li
 def test_a_relative_sharing_a_phone_is_added_once_the_desk_says_so(page, live_app, tmp_path):
     _demo(live_app, tmp_path)
     sign_in(page, live_app, "front_desk")
-    page.goto("/patients/new")
-    page.get_by_label("First name").fill("Dana")
-    page.get_by_label("Last name").fill("Rivera")
-    page.get_by_label("Date of birth").fill("1990-03-14")
-    page.get_by_label("Mobile phone").fill("+16175550101")
-    page.get_by_role("button", name="Add patient").click()
+    _add_patient(page, {"First name": "Dana", "Last name": "Rivera", "Date of birth": "1990-03-14",
+                        "Mobile phone": "+16175550101"})
     expect(page.get_by_role("alert")).to_contain_text("(same phone)")
     page.get_by_role("button", name="Add anyway").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dana Rivera")
