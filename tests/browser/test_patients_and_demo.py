@@ -78,6 +78,9 @@ def test_a_patients_messages_say_when_they_go_out_and_why_one_failed(page, live_
     expect(waiting.first).to_contain_text("waiting")
     expect(waiting.first).to_contain_text(re.compile(r"goes out \w{3} \d\d \w{3} 2026, \d\d:\d\d EDT"))
     expect(messages).not_to_contain_text("pending")
+    # The questionnaire's signed link would let anyone answer as the patient: hidden from staff.
+    expect(messages).not_to_contain_text("/q/")
+    expect(messages).to_contain_text("[patient link hidden]")
     _no_serious_violation(page)
     shoot("patient-messages")
 

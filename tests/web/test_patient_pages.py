@@ -393,6 +393,16 @@ def test_each_message_says_when_it_goes_out_or_went_and_why_one_was_not_sent(app
                      r"the session was cancelled", page)
 
 
+def test_every_signed_link_of_the_patients_is_hidden_from_staff():
+    from notifications.services.patient_messages import without_patient_links
+
+    base = "https://clinic.example.org"
+    for path in ("p", "q", "w"):
+        body = f"Riverside: your form {base}/{path}/2.Uq5GKRPNJg3S-KA_x thanks"
+        assert without_patient_links(body, base) == "Riverside: your form [patient link hidden] thanks"
+    assert without_patient_links(f"see {base}/docs", base) == f"see {base}/docs"
+
+
 def test_a_carriers_error_is_read_out_in_plain_words_with_its_code():
     from notifications.web.patient_history import plain_reason
 
