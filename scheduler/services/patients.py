@@ -39,8 +39,9 @@ class PossibleDuplicate:
         return "name" in self.shared and len(self.shared) > 1
 
 
-def possible_duplicates(fields: dict[str, Any]) -> list[PossibleDuplicate]:
-    """Registered patients with the new one's phone or email, or their name and date of birth."""
+def possible_duplicates(fields: dict[str, Any], other_than: int | None = None) -> list[PossibleDuplicate]:
+    """Registered patients (but `other_than`, the one being edited) with these details' phone or
+    email, or their name and date of birth."""
     same_name = and_(func.lower(Patient.first_name) == fields["first_name"].strip().lower(),
                      func.lower(Patient.last_name) == fields["last_name"].strip().lower())
     conditions = []
@@ -52,7 +53,7 @@ def possible_duplicates(fields: dict[str, Any]) -> list[PossibleDuplicate]:
         conditions.append(and_(same_name, Patient.birth_date == fields["birth_date"]))
     if not conditions:
         return []
-    found = db.session.scalars(select(Patient).where(or_(*conditions))
+    found = db.session.scalars(select(Patient).where(or_(*conditions), Patient.id != (other_than or 0))
                                .order_by(Patient.id).limit(DUPLICATES_SHOWN))
     return [PossibleDuplicate(patient, _shared(patient, fields)) for patient in found]
 

@@ -89,6 +89,11 @@ def edit_patient(patient_id: int):
     if not changes:
         flash("Nothing changed.")
         return redirect(url_for(".patient", patient_id=patient_id), 303)
+    # A phone, email or birthday typed in now may be another patient's: the same check as adding.
+    retyped = {"phone", "email", "birth_date"} & set(changes)
+    duplicates = [] if not retyped or "add_anyway" in request.form else possible_duplicates(fields, patient_id)
+    if duplicates:
+        return _patient_form(patient, request.form, {}, 409, duplicates=duplicates)
     try:
         update_patient(patient_id, changes)
     except forms.REFUSALS as error:

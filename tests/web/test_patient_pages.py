@@ -305,6 +305,24 @@ def test_front_desk_corrects_the_phone_and_removes_the_email(app):
     assert "Details saved." in text_of(pages.get(f"/patients/{patient}"))
 
 
+def test_a_phone_corrected_to_another_patients_is_pointed_out_before_saving(app):
+    set_up_clinic(api_as(app, "admin"))
+    desk = api_as(app, "front_desk")
+    make_patient(desk, first_name="Grace", last_name="Hopper", phone="+16175550199", email=None)
+    patient = make_patient(desk, first_name="Ada", last_name="Lovelace", phone="+16175550123")
+    pages = pages_as(app, "front_desk")
+    edited = {"first_name": "Ada", "last_name": "Lovelace", "phone": "617 555 0199", "timezone": ""}
+    response = pages.post(f"/patients/{patient}/edit", edited)
+    assert response.status_code == 409
+    assert "Grace Hopper, +16175550199, date of birth not on file (same phone)" in warning_of(response)
+    assert desk.get(f"/patients/{patient}").json["phone"] == "+16175550123"
+    # The patient's own unchanged details never count against them.
+    assert pages.post(f"/patients/{patient}/edit", {**edited, "phone": "+16175550123",
+                                                     "sms_opt_in": "1"}).status_code == 303
+    saved = pages.post(f"/patients/{patient}/edit", {**edited, "add_anyway": "1"})
+    assert saved.status_code == 303 and desk.get(f"/patients/{patient}").json["phone"] == "+16175550199"
+
+
 def test_emptying_a_name_is_refused_and_changes_nothing(app):
     set_up_clinic(api_as(app, "admin"))
     desk = api_as(app, "front_desk")
