@@ -63,7 +63,7 @@ def flask(*args: str) -> list[str]:
 def run() -> None:
     ensure_environment("requirements.txt")
     _run(*flask("db", "upgrade"))
-    print("\nDemo clinic ready. Staff accounts (passwords are new on every start):", flush=True)
+    print("\nDemo clinic ready. Staff accounts (passwords kept in instance/demo-accounts.json):", flush=True)
     _run(*flask("seed-demo"))
     host, port = os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "5000")
     print(f"\nServing on http://{host}:{port}  (API under /api/v1, its reference at /docs);"

@@ -2,7 +2,10 @@
 and `sms-in` (a patient's text, as if Twilio had brought it)."""
 from __future__ import annotations
 
+import json
+import os
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -57,12 +60,47 @@ def _read_password(from_stdin: bool) -> str:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo() -> None:
-    """Set up a demo clinic with chairs, treatments, patients and courses; print staff passwords."""
+    """Set up the demo clinic once (chairs, treatments, patients, courses, a day in progress and
+    its messages); print the staff accounts, whose passwords are kept in the instance folder."""
     from .demo import seed
 
-    for email, role, password in seed():
+    saved_at = Path(current_app.config.get("DEMO_ACCOUNTS_PATH")
+                    or Path(current_app.instance_path) / DEMO_ACCOUNTS_FILE)
+    seeded = seed(_saved_passwords(saved_at))
+    if seeded.new_clinic:
+        # Notifications' part of the story, from its own code: scheduler never imports it.
+        from notifications.demo import seed_history
+
+        seed_history()
+    _save_passwords(saved_at, {email: password for email, _role, password in seeded.accounts})
+    for email, role, password in seeded.accounts:
         click.echo(f"  {role:<11} {email:<28} password: {password}")
+
+
+# In instance/, which is never committed (.gitignore); DEMO_ACCOUNTS_PATH elsewhere (tests).
+DEMO_ACCOUNTS_FILE = "demo-accounts.json"
+
+
+def _saved_passwords(path: Path) -> dict[str, str]:
+    try:
+        saved = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return {email: password for email, password in saved.items()
+            if isinstance(email, str) and isinstance(password, str)} if isinstance(saved, dict) else {}
+
+
+def _save_passwords(path: Path, passwords: dict[str, str]) -> None:
+    """Readable by this user alone: the file holds working passwords."""
+    if _saved_passwords(path) == passwords:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # the mode above applies only to a file made new
+    with os.fdopen(descriptor, "w") as file:
+        json.dump(passwords, file, indent=2)
 
 
 @click.command("worker")

@@ -22,7 +22,8 @@ def replies_from(patient_id: int) -> Select:
 
 
 def without_patient_links(body: str, public_base_url: str) -> str:
-    """A message's text with the patient's own signed link blanked out: the link lets whoever
-    holds it act as the patient, and a staff screen (or a screenshot of it) is not the patient."""
-    link = re.escape(public_base_url.rstrip("/")) + r"/p/[A-Za-z0-9_.\-]+"
+    """A message's text with the patient's own signed links blanked out (their visits /p/, a
+    questionnaire /q/, a waitlist offer /w/): a link lets whoever holds it act as the patient,
+    and a staff screen (or a screenshot of it) is not the patient."""
+    link = re.escape(public_base_url.rstrip("/")) + r"/[pqw]/[A-Za-z0-9_.\-]+"
     return re.sub(link, "[patient link hidden]", body)

@@ -5,7 +5,7 @@ from ..services import patients as patient_service
 from .blueprint import Blueprint
 from .access import ALL_STAFF, BOOKERS, roles
 from .paging import PAGES, QueryPage
-from .schemas.patients import PatientQuerySchema, PatientSchema, PatientUpdateSchema
+from .schemas.patients import NewPatientSchema, PatientQuerySchema, PatientSchema, PatientUpdateSchema
 
 blp = Blueprint("patients", __name__, url_prefix="/api/v1/patients", description="Patients")
 
@@ -25,14 +25,19 @@ class Patients(MethodView):
         return patient_service.search_patients(query["q"])
 
     @roles(*BOOKERS)
-    @blp.arguments(PatientSchema)
+    @blp.arguments(NewPatientSchema)
     @blp.response(201, PatientSchema)
+    @blp.error_response(409, "a patient with the same name and the same phone, email or date of "
+                             "birth is registered already: `duplicates` lists them "
+                             "(`[{id, shared}]`); send `allow_duplicate` true to register anyway")
     def post(self, fields):
         """Register a patient
 
-        Texts and emails go out only where `sms_opt_in` or `email_opt_in` is true.
+        Texts and emails go out only where `sms_opt_in` or `email_opt_in` is true. A patient
+        who seems registered already is refused with 409 unless `allow_duplicate` is true.
         """
-        return patient_service.create_patient(fields)
+        allow_duplicate = fields.pop("allow_duplicate")
+        return patient_service.create_patient(fields, allow_duplicate=allow_duplicate)
 
 
 @blp.route("/<id:patient_id>")

@@ -1,7 +1,7 @@
 """Patients: who they are, how to reach them, and what they agreed to receive."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -19,6 +19,8 @@ class Patient(db.Model):
     phone: Mapped[str | None] = mapped_column(String(20), index=True)  # E.164
     email: Mapped[str | None] = mapped_column(String(254))
     timezone: Mapped[str] = mapped_column(String(64))
+    # Optional; with the name, it tells two patients of one name apart (and one patient entered twice).
+    birth_date: Mapped[date | None]
     # Consent per channel, as the front desk recorded it.
     sms_opt_in: Mapped[bool] = mapped_column(default=False)
     email_opt_in: Mapped[bool] = mapped_column(default=False)

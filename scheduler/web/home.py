@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from flask import redirect, render_template, request, session, url_for
+from flask import redirect, render_template, request, send_from_directory, session, url_for
 
 from ..services import staff
 from ..services.errors import Unauthorized
@@ -55,3 +55,14 @@ def sign_out():
         staff.sign_out(token)
     session.clear()
     return redirect(url_for(".sign_in"))
+
+
+FAVICON_MAX_AGE = 365 * 24 * 3600  # the icon never changes; browsers ask once a year
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The tab's icon. Served at the address browsers ask for by themselves too (the API
+    reference and the patients' pages have no link to it), so no page logs a 404 for it."""
+    return send_from_directory(bp.static_folder, "favicon.svg", mimetype="image/svg+xml",
+                               max_age=FAVICON_MAX_AGE)

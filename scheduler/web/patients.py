@@ -11,7 +11,8 @@ from ..api.access import ALL_STAFF, BOOKERS, CLINICAL
 from ..api.schemas.patients import PatientQuerySchema, PatientSchema
 from ..services import maintenance, patient_views
 from ..services.clinic import find_clinic, list_chairs, list_treatment_types
-from ..services.patients import create_patient, get_patient, search_patients, update_patient
+from ..services.patients import (create_patient, get_patient, possible_duplicates, search_patients,
+                                 update_patient)
 from . import forms
 from .access import current_staff, page_for
 from .display import clinic_zone
@@ -21,8 +22,9 @@ bp = web_blueprint("patient_pages", __name__)
 
 PAGE_SIZE = 50  # a screenful to scan; past that, a narrower search is quicker than paging
 CONSENTS = ("sms_opt_in", "email_opt_in")
-FIELDS = ("first_name", "last_name", "phone", "email", "timezone") + CONSENTS
-LABELS = {"first_name": "First name", "last_name": "Last name", "phone": "Mobile phone",
+FIELDS = ("first_name", "last_name", "birth_date", "phone", "email", "timezone") + CONSENTS
+LABELS = {"first_name": "First name", "last_name": "Last name", "birth_date": "Date of birth",
+          "phone": "Mobile phone",
           "email": "Email", "timezone": "Time zone", "sms_opt_in": "Agrees to text messages",
           "email_opt_in": "Agrees to email", "q": "Name or phone"}
 
@@ -53,8 +55,14 @@ def new_patient():
     fields, problems = forms.read(PatientSchema(), request.form, booleans=CONSENTS)
     if problems:
         return _patient_form(None, request.form, problems, 422)
+    # Staff see who the patient may already be before adding them; "Add anyway" says it is
+    # someone else (a relative sharing a phone, a namesake).
+    confirmed = "add_anyway" in request.form
+    duplicates = [] if confirmed else possible_duplicates(fields)
+    if duplicates:
+        return _patient_form(None, request.form, {}, 409, duplicates=duplicates)
     try:
-        patient = create_patient(fields)
+        patient = create_patient(fields, allow_duplicate=confirmed)
     except forms.REFUSALS as error:
         return _patient_form(None, request.form, forms.refusal(error), forms.status_of(error))
     # The flash rides in the session cookie, so it names no one; the page it leads to does.
@@ -81,6 +89,11 @@ def edit_patient(patient_id: int):
     if not changes:
         flash("Nothing changed.")
         return redirect(url_for(".patient", patient_id=patient_id), 303)
+    # A phone, email or birthday typed in now may be another patient's: the same check as adding.
+    retyped = {"phone", "email", "birth_date"} & set(changes)
+    duplicates = [] if not retyped or "add_anyway" in request.form else possible_duplicates(fields, patient_id)
+    if duplicates:
+        return _patient_form(patient, request.form, {}, 409, duplicates=duplicates)
     try:
         update_patient(patient_id, changes)
     except forms.REFUSALS as error:
@@ -117,9 +130,10 @@ def maintenance_due():
                            more=len(due) > PAGE_SIZE, page=page)
 
 
-def _patient_form(patient, values, problems: dict[str, str], status: int = 200):
+def _patient_form(patient, values, problems: dict[str, str], status: int = 200, duplicates=()):
     return render_template("web/patient_pages/patient_form.html", patient=patient, values=values,
-                           problems=problems, summary=forms.labelled(problems, LABELS), labels=LABELS), status
+                           problems=problems, summary=forms.labelled(problems, LABELS), labels=LABELS,
+                           duplicates=duplicates), status
 
 
 def _slice(listing: Select, page: int) -> tuple[list, bool]:

@@ -76,7 +76,7 @@ def run(app, server: str, password: str) -> list[str]:
 def test_the_readme_books_a_course_and_confirms_it_by_text_at_any_hour(app, server, clock, local_time):
     clock.set(datetime.fromisoformat(local_time).replace(tzinfo=NEW_YORK))
     with app.app_context():
-        passwords = {email: password for email, _role, password in demo.seed()}
+        passwords = {email: password for email, _role, password in demo.seed().accounts}
         db.session.commit()
 
     outputs = run(app, server, passwords["frontdesk@demo.clinic"])

@@ -11,7 +11,7 @@ from scheduler.web.pages import menu_for
 
 from .pages import pages_as
 
-OPEN_PAGES = {"web.home", "web.sign_in", "web.sign_out", "web.static"}
+OPEN_PAGES = {"web.home", "web.sign_in", "web.sign_out", "web.static", "web.favicon"}
 # Each role's menu, in the order it shows; the browser tests check the same through sign-in.
 MENU = {
     "front_desk": ("Schedule", "Patients", "Book a course", "Due for maintenance", "Waitlist"),

@@ -207,6 +207,80 @@ def test_a_new_patient_form_without_its_csrf_token_adds_no_one(app):
     assert patient_count(app) == 0
 
 
+# A patient registered twice.
+
+def warning_of(response) -> str:
+    """The page's words with the bold name's closing tag not leaving a space before its comma."""
+    return text_of(response).replace(" ,", ",")
+
+
+def test_the_same_name_and_phone_is_warned_about_before_anyone_is_added(app):
+    set_up_clinic(api_as(app, "admin"))
+    first = make_patient(api_as(app, "front_desk"), first_name="Ada", last_name="Lovelace",
+                         phone="+16175550123", email="ada@example.com")
+    pages = pages_as(app, "front_desk")
+    response = pages.post("/patients/new", {**ADA, "first_name": "ada ", "email": ""})
+    page, html = warning_of(response), response.get_data(as_text=True)
+    assert response.status_code == 409 and patient_count(app) == 1
+    assert "Possible duplicate" in page
+    assert "Ada Lovelace, +16175550123, ada@example.com, date of birth not on file (same name, phone)" in page
+    assert f'href="/patients/{first}">Open Ada Lovelace' in html
+    assert 'value="ada "' in html  # what was typed is kept for "Add anyway"
+    # Staff say it is someone else: added, the warning not asked again.
+    added = pages.post("/patients/new", {**ADA, "email": "", "add_anyway": "1"})
+    assert added.status_code == 303 and patient_count(app) == 2
+
+
+def test_the_same_name_and_date_of_birth_is_warned_about(app):
+    set_up_clinic(api_as(app, "admin"))
+    pages = pages_as(app, "front_desk")
+    assert pages.post("/patients/new", {**ADA, "birth_date": "1984-07-21"}).status_code == 303
+    again = pages.post("/patients/new", {"first_name": "Ada", "last_name": "LOVELACE",
+                                         "birth_date": "1984-07-21"})
+    assert again.status_code == 409 and patient_count(app) == 1
+    assert "born 21 Jul 1984 (same name, date of birth)" in warning_of(again)
+    namesake = pages.post("/patients/new", {"first_name": "Ada", "last_name": "Lovelace",
+                                            "birth_date": "1990-01-02"})
+    assert namesake.status_code == 303 and patient_count(app) == 2
+
+
+def test_a_phone_or_email_already_another_patients_is_pointed_out(app):
+    set_up_clinic(api_as(app, "admin"))
+    desk = api_as(app, "front_desk")
+    make_patient(desk, first_name="Grace", last_name="Hopper", phone="+16175550123", email="g@example.com")
+    make_patient(desk, first_name="Alan", last_name="Turing", phone="+16175550199", email="ada@example.com")
+    response = pages_as(app, "front_desk").post("/patients/new", ADA)
+    page = warning_of(response)
+    assert response.status_code == 409 and patient_count(app) == 2
+    assert "Grace Hopper, +16175550123, g@example.com, date of birth not on file (same phone)" in page
+    assert "Alan Turing, +16175550199, ada@example.com, date of birth not on file (same email)" in page
+    assert 'name="add_anyway"' in response.get_data(as_text=True)
+
+
+def test_a_date_of_birth_in_the_future_is_refused_at_its_field(app):
+    set_up_clinic(api_as(app, "admin"))
+    response = pages_as(app, "front_desk").post("/patients/new", {**ADA, "birth_date": "2999-01-01"})
+    assert response.status_code == 422
+    assert 'id="e-birth_date">must be a date of birth between 1900 and today' in response.get_data(as_text=True)
+    assert patient_count(app) == 0
+
+
+def test_the_api_refuses_the_same_patient_twice_unless_told_it_is_someone_else(app):
+    set_up_clinic(api_as(app, "admin"))
+    desk = api_as(app, "front_desk")
+    ada = {"first_name": "Ada", "last_name": "Lovelace", "phone": "+16175550123", "birth_date": "1984-07-21"}
+    first = desk.post("/patients", json=ada)
+    assert first.status_code == 201 and first.json["birth_date"] == "1984-07-21"
+    again = desk.post("/patients", json={**ada, "phone": "617 555 0123", "birth_date": None})
+    assert again.status_code == 409
+    assert again.json["duplicates"] == [{"id": first.json["id"], "shared": ["name", "phone"]}]
+    assert patient_count(app) == 1
+    # A relative sharing the phone is not the same person: no refusal.
+    assert desk.post("/patients", json={**ada, "first_name": "Byron", "birth_date": None}).status_code == 201
+    assert desk.post("/patients", json={**ada, "allow_duplicate": True}).status_code == 201
+    assert patient_count(app) == 3
+
+
 # Correcting a patient's details.
 
 def test_front_desk_corrects_the_phone_and_removes_the_email(app):
@@ -229,6 +303,24 @@ def test_front_desk_corrects_the_phone_and_removes_the_email(app):
         edit = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "patient.update")).one()
     assert edit.details == {"fields": ["email", "email_opt_in", "phone"]}
     assert "Details saved." in text_of(pages.get(f"/patients/{patient}"))
+
+
+def test_a_phone_corrected_to_another_patients_is_pointed_out_before_saving(app):
+    set_up_clinic(api_as(app, "admin"))
+    desk = api_as(app, "front_desk")
+    make_patient(desk, first_name="Grace", last_name="Hopper", phone="+16175550199", email=None)
+    patient = make_patient(desk, first_name="Ada", last_name="Lovelace", phone="+16175550123")
+    pages = pages_as(app, "front_desk")
+    edited = {"first_name": "Ada", "last_name": "Lovelace", "phone": "617 555 0199", "timezone": ""}
+    response = pages.post(f"/patients/{patient}/edit", edited)
+    assert response.status_code == 409
+    assert "Grace Hopper, +16175550199, date of birth not on file (same phone)" in warning_of(response)
+    assert desk.get(f"/patients/{patient}").json["phone"] == "+16175550123"
+    # The patient's own unchanged details never count against them.
+    assert pages.post(f"/patients/{patient}/edit", {**edited, "phone": "+16175550123",
+                                                     "sms_opt_in": "1"}).status_code == 303
+    saved = pages.post(f"/patients/{patient}/edit", {**edited, "add_anyway": "1"})
+    assert saved.status_code == 303 and desk.get(f"/patients/{patient}").json["phone"] == "+16175550199"
 
 
 def test_emptying_a_name_is_refused_and_changes_nothing(app):
@@ -282,7 +374,7 @@ def test_the_patients_page_shows_courses_messages_replies_and_a_stop(app, clock)
                      r'\s*<td>Chair 1</td>\s*<td><span class="status status-confirmed">confirmed', html)  # by "C"
     # Every message with its purpose, channel and delivery; the failed text says why.
     assert re.search(r"<td>confirmation</td>\s*<td>text</td>\s*<td><span class=\"status status-failed\">failed"
-                     r"</span></td>\s*<td>30003: undelivered</td>", html)
+                     r"</span> <span class=\"why\">the phone was off or out of reach \(code 30003\)</span>", html)
     assert re.search(r"<td>confirmation</td>\s*<td>email</td>\s*<td><span class=\"status status-sent\">sent", html)
     assert "Reply C to confirm" in page  # the text itself, for staff
     # The emailed link would let anyone holding it act as the patient: not on a staff screen.
@@ -293,6 +385,51 @@ def test_the_patients_page_shows_courses_messages_replies_and_a_stop(app, clock)
     # Front desk may book; check-ins are for clinical staff, as in the API.
     assert f'href="/courses/new?patient_id={patient}"' in html
     assert "Check-ins" not in page and "/check-ins" not in html
+
+
+def test_each_message_says_when_it_goes_out_or_went_and_why_one_was_not_sent(app, clock):
+    ward = Ward(app, clock)
+    patient, _phone = ward.patient(email_opt_in=False)
+    sessions = ward.book_three(patient, start_on="2026-06-03")
+    waiting = [n for n in ward.notes(patient_id=patient) if n["status"] == "pending"
+               and datetime.fromisoformat(n["due_at"]) > clock()]
+    assert waiting
+    page = text_of(pages_as(app, "front_desk").get(f"/patients/{patient}"))
+    # A message still to go out names the time it will, on the clinic's clock, in words.
+    with app.test_request_context():
+        from scheduler.web.display import clinic_time as shown_at
+        for note in waiting:
+            assert f"goes out {shown_at(datetime.fromisoformat(note['due_at']))}" in page
+    assert "waiting" in page and "pending" not in page
+    ward.work()
+    assert ward.desk.post(f"/appointments/{sessions[-1]['id']}/cancel",
+                          json={"reason": "patient unwell"}).status_code == 200
+    page = text_of(pages_as(app, "front_desk").get(f"/patients/{patient}"))
+    assert re.search(r"sent \w{3} \d\d \w{3} 2026, \d\d:\d\d E[DS]T confirmation text sent", page)
+    # The cancelled session's reminders: when they were due, and why they did not go.
+    assert re.search(r"was due \w{3} \d\d \w{3} 2026, \d\d:\d\d E[DS]T reminder text cancelled "
+                     r"the session was cancelled", page)
+
+
+def test_every_signed_link_of_the_patients_is_hidden_from_staff():
+    from notifications.services.patient_messages import without_patient_links
+
+    base = "https://clinic.example.org"
+    for path in ("p", "q", "w"):
+        body = f"Riverside: your form {base}/{path}/2.Uq5GKRPNJg3S-KA_x thanks"
+        assert without_patient_links(body, base) == "Riverside: your form [patient link hidden] thanks"
+    assert without_patient_links(f"see {base}/docs", base) == f"see {base}/docs"
+
+
+def test_a_carriers_error_is_read_out_in_plain_words_with_its_code():
+    from notifications.web.patient_history import plain_reason
+
+    assert plain_reason("30003: undelivered") == "the phone was off or out of reach (code 30003)"
+    assert plain_reason("gave up after 5 attempts: 30008: failed") == \
+        "gave up after 5 tries: the carrier did not say why (code 30008)"
+    assert plain_reason("no code: undelivered") == "the carrier refused it: undelivered"
+    assert plain_reason("no consent to SMS") == "the patient has not agreed to texts"
+    assert plain_reason("the appointment is cancelled") == "the appointment is cancelled"
 
 
 def desk_course_id(ward, appointment_id: int) -> int:

@@ -1,5 +1,9 @@
 """Schemas for patients and their contact consent."""
-from marshmallow import Schema, fields, validate
+from datetime import date
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from ... import clock
 
 from .fields import Email, Flag, Phone, Text, TimeZoneName
 
@@ -12,9 +16,18 @@ ABOUT = {
     "email": {"description": "where emails go", "example": "alex.rivera@example.com"},
     "timezone": {"description": "the patient's IANA zone, for the times in their messages; the "
                                 "clinic's when null", "example": "America/New_York"},
+    "birth_date": {"description": "the patient's date of birth, if known; with the name, it tells "
+                                  "a patient entered twice", "example": "1984-07-21"},
     "sms_opt_in": {"description": "the patient agreed to texts", "example": True},
     "email_opt_in": {"description": "the patient agreed to emails", "example": True},
 }
+
+EARLIEST_BIRTH = date(1900, 1, 1)
+
+
+def born_in_the_past(day: date) -> None:
+    if day < EARLIEST_BIRTH or day > clock.now().date():
+        raise ValidationError("must be a date of birth between 1900 and today")
 
 
 class PatientSchema(Schema):
@@ -25,6 +38,8 @@ class PatientSchema(Schema):
     email = Email(allow_none=True, load_default=None, validate=validate.Length(max=254),
                   metadata=ABOUT["email"])
     timezone = TimeZoneName(load_default=None, metadata=ABOUT["timezone"])
+    birth_date = fields.Date(allow_none=True, load_default=None, validate=born_in_the_past,
+                             metadata=ABOUT["birth_date"])
     sms_opt_in = Flag(load_default=False, metadata=ABOUT["sms_opt_in"])
     email_opt_in = Flag(load_default=False, metadata=ABOUT["email_opt_in"])
     sms_opted_out = fields.Boolean(dump_only=True, metadata={
@@ -34,6 +49,15 @@ class PatientSchema(Schema):
         "description": "when the patient was registered", "example": "2026-03-02T14:00:00+00:00"})
     updated_at = fields.AwareDateTime(dump_only=True, metadata={
         "description": "when the patient's details last changed", "example": "2026-03-02T14:00:00+00:00"})
+
+
+class NewPatientSchema(PatientSchema):
+    """POST: a patient, and whether to register them though they look like one already here."""
+
+    allow_duplicate = Flag(load_default=False, load_only=True, metadata={
+        "description": "register the patient even though one with the same name and the same "
+                       "phone, email or date of birth is already registered (otherwise 409 "
+                       "naming them in `duplicates`)", "example": False})
 
 
 class PatientUpdateSchema(PatientSchema):
@@ -47,6 +71,7 @@ class PatientUpdateSchema(PatientSchema):
     phone = Phone(allow_none=True, metadata=ABOUT["phone"])
     email = Email(allow_none=True, validate=validate.Length(max=254), metadata=ABOUT["email"])
     timezone = TimeZoneName(metadata=ABOUT["timezone"])
+    birth_date = fields.Date(allow_none=True, validate=born_in_the_past, metadata=ABOUT["birth_date"])
     sms_opt_in = Flag(metadata=ABOUT["sms_opt_in"])
     email_opt_in = Flag(metadata=ABOUT["email_opt_in"])
 
