@@ -21,3 +21,16 @@ def to_e164(text: str) -> str | None:
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
+
+
+def national(e164: str) -> str:
+    """A kept number as the clinic's staff read it out, e.g. "(617) 555-0123"; a number from
+    another country keeps its +country code, so nobody dials it as a local one."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    region = phonenumbers.region_code_for_number(number)
+    style = (phonenumbers.PhoneNumberFormat.NATIONAL if region == current_app.config["DEFAULT_PHONE_REGION"]
+             else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phonenumbers.format_number(number, style)

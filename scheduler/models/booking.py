@@ -31,6 +31,9 @@ class Course(db.Model):
     # Continuity of care: every session of the course inside this clinician's shifts; None: anyone.
     clinician_id: Mapped[int | None] = mapped_column(ForeignKey("clinician.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The sessions it was booked with: a cancelled or missed one leaves it short of this until
+    # a replacement is booked.
+    sessions_planned: Mapped[int | None] = mapped_column(Integer)
 
     appointments: Mapped[list[Appointment]] = relationship(
         back_populates="course", order_by="Appointment.start_at")
