@@ -143,7 +143,7 @@ def _appointment_page(found, problems=None, entered=None, code=200, around: date
         waiting=_waiting(found, now), replaceable=replaceable,
         holds=observations.what_holds_the_patient(found, now) if "complete" in actions else [],
         may_override=staff is not None and staff.role in CLINICAL,
-        free_days=by_day([(s.start, f"{clinic_time(s.start, '%H:%M')}, {chairs.get(s.chair_id, s.chair_id)}", False)
+        free_days=by_day([(s.start, f"{clinic_time(s.start, '%H:%M', zone=False)}, {chairs.get(s.chair_id, s.chair_id)}", False)
                           for s in free]),
         free_count=len(free), day=day.isoformat(),
         first_day=day - timedelta(days=booking_views.DAYS_AROUND), last_day=day + timedelta(days=booking_views.DAYS_AROUND), problems=problems or {}, entered=entered or {}), code
