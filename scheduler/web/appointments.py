@@ -146,7 +146,7 @@ def _appointment_page(found, problems=None, entered=None, code=200, around: date
         free_days=by_day([(s.start, f"{clinic_time(s.start, '%H:%M', zone=False)}, {chairs.get(s.chair_id, s.chair_id)}", False)
                           for s in free]),
         free_count=len(free), day=day.isoformat(),
-        first_day=day - timedelta(days=booking_views.DAYS_AROUND), last_day=day + timedelta(days=booking_views.DAYS_AROUND), problems=problems or {}, entered=entered or {}), code
+        first_day=max(day - timedelta(days=booking_views.DAYS_AROUND), clinic_day(now)), last_day=day + timedelta(days=booking_views.DAYS_AROUND), problems=problems or {}, entered=entered or {}), code
 
 
 # The actions a status allows but whose time has not come or is past: the page says why.
