@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..engine.appointment_status import HOLDING, STATUSES
+from ..engine.appointment_status import CANCELLED, HOLDING, NO_SHOW, STATUSES
 from ..extensions import db
 from .types import UTCDateTime
 
@@ -37,6 +37,15 @@ class Course(db.Model):
 
     appointments: Mapped[list[Appointment]] = relationship(
         back_populates="course", order_by="Appointment.start_at")
+
+    @property
+    def sessions_short(self) -> int:
+        """How many sessions an active course is short of those it was booked with: each
+        cancelled or missed one not yet replaced."""
+        if self.status != "active" or self.sessions_planned is None:
+            return 0
+        dosed_or_due = [a for a in self.appointments if a.status not in (CANCELLED, NO_SHOW)]
+        return max(self.sessions_planned - len(dosed_or_due), 0)
 
 
 class Appointment(db.Model):

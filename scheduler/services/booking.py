@@ -225,24 +225,15 @@ def _number_in_order(course: Course | None) -> None:
     always comes before "session 5" on every page, after a move or a replacement alike."""
     if course is None:
         return
-    for number, session in enumerate(sorted(course.appointments, key=lambda a: (a.start_at, a.id)), start=1):
+    for number, session in enumerate(sorted(course.appointments, key=_booked_order), start=1):
         session.session_number = number
-
-
-def sessions_short(course: Course) -> int:
-    """How many sessions an active course is short of those it was booked with: each cancelled
-    or missed one not yet replaced."""
-    if course.status != "active" or course.sessions_planned is None:
-        return 0
-    dosed_or_due = [a for a in course.appointments if a.status not in (status.CANCELLED, status.NO_SHOW)]
-    return max(course.sessions_planned - len(dosed_or_due), 0)
 
 
 def may_be_replaced(appointment: Appointment) -> bool:
     """Whether a replacement may be booked for this session: cancelled or missed, of an active
     course still short of a session."""
     return (appointment.status in (status.CANCELLED, status.NO_SHOW) and appointment.course is not None
-            and sessions_short(appointment.course) > 0)
+            and appointment.course.sessions_short > 0)
 
 
 def book_replacement(appointment_id: int, start: datetime) -> Appointment:
@@ -266,6 +257,21 @@ def book_replacement(appointment_id: int, start: datetime) -> Appointment:
                  course_id=replaced.course_id, replaces=replaced.id)
     db.session.commit()
     return session
+
+
+def book_into_course(course_id: int, start: datetime) -> Appointment:
+    """A replacement for the course's latest cancelled or missed session (book_replacement)."""
+    course = get_course(course_id)
+    missed = [a for a in course.appointments if a.status in (status.CANCELLED, status.NO_SHOW)]
+    if not missed or course.sessions_short == 0:
+        raise Conflict("the course is not short of a session: none cancelled or missed is left to replace")
+    return book_replacement(missed[-1].id, start)
+
+
+def _booked_order(session: Appointment) -> tuple:
+    """Start order; a replacement at its cancelled session's very time (not yet flushed, so
+    without an id) after that one."""
+    return session.start_at, session.id is None, session.id or 0
 
 
 def _keep_induction_gap(appointment: Appointment, clinic: ClinicRules, start: datetime) -> None:

@@ -139,7 +139,7 @@ def _appointment_page(found, problems=None, entered=None, code=200, around: date
         "web/booking_pages/appointment.html", appointment=found, patient=patient,
         phone_shown=national(patient.phone) if patient.phone else None,
         treatment=get_treatment_type(found.treatment_type_id), chairs=chairs,
-        course=course, short=booking.sessions_short(course) if course else 0, actions=actions,
+        course=course, short=course.sessions_short if course else 0, actions=actions,
         waiting=_waiting(found, now), replaceable=replaceable,
         holds=observations.what_holds_the_patient(found, now) if "complete" in actions else [],
         may_override=staff is not None and staff.role in CLINICAL,
@@ -159,8 +159,3 @@ def _waiting(found, now) -> dict[str, str]:
                for action in EXPLAINED if found.status in appointment_status.TRANSITIONS[action][0]}
     return {action: reason for action, reason in reasons.items() if reason}
 
-
-@bp.app_template_global("sessions_short")
-def sessions_short(course) -> int:
-    """For the course page: how many sessions the course is short (booking.sessions_short)."""
-    return booking.sessions_short(course)
