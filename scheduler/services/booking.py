@@ -175,7 +175,7 @@ def book_appointment(patient_id: int, treatment_type_id: int, start: datetime,
 
 
 def reschedule(appointment_id: int, start: datetime, chair_id: int | None = None) -> Appointment:
-    appointment = _locked_appointment(appointment_id)
+    appointment = _locked_with_patient(appointment_id)
     now = clock.now()
     new_status = status.next_status(appointment.status, "reschedule", appointment.start_at,
                                      appointment.end_at, now)
@@ -239,8 +239,7 @@ def may_be_replaced(appointment: Appointment) -> bool:
 def book_replacement(appointment_id: int, start: datetime) -> Appointment:
     """Book one session into the course of a cancelled or missed session, at `start`, keeping
     the course's rules as a moved session does (place_in_course)."""
-    _lock_patient(get_appointment(appointment_id).patient_id)
-    replaced = _locked_appointment(appointment_id)
+    replaced = _locked_with_patient(appointment_id)
     if not may_be_replaced(replaced):
         raise Conflict("only a cancelled or missed session of a course still short of one can be replaced")
     clinic, treatment = get_clinic(), get_treatment_type(replaced.treatment_type_id)
@@ -463,6 +462,15 @@ def _place(appointment: Appointment, slot: Slot, clinic: Clinic, treatment: Trea
     appointment.end_at = slot.end
     appointment.held_until = slot.end + timedelta(minutes=treatment.buffer_minutes)
     appointment.local_date = scheduling_rules(clinic).hours.local_date(slot.start)
+
+
+def _locked_with_patient(appointment_id: int) -> Appointment:
+    """The appointment locked for a change that renumbers its course: after its patient's row,
+    so two desks changing one course's sessions take turns (as bookings do), each then reading
+    the course as the other left it: what was read before the lock is read again."""
+    _lock_patient(get_appointment(appointment_id).patient_id)
+    db.session.expire_all()
+    return _locked_appointment(appointment_id)
 
 
 def _locked_appointment(appointment_id: int) -> Appointment:

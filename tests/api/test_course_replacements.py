@@ -50,3 +50,31 @@ def test_a_course_not_short_gets_no_replacement(app):
     assert desk.post("/courses/4242/sessions", json={"start": clinic_time("2026-06-05", "09:00")}).status_code == 404
     missing = desk.post(f"/courses/{course_id}/sessions", json={})
     assert missing.status_code == 422 and "start" in missing.json["errors"]["json"]
+
+
+def test_two_desks_replacing_one_cancelled_session_at_once_book_one(pg_app):
+    from .test_booking_races import codes, desks, race
+
+    desk, course_id = short_course(pg_app)
+    times = [clinic_time("2026-06-05", "09:00"), clinic_time("2026-06-08", "09:00")]  # both keep the gap
+    answers = race([lambda api=api, start=start: api.post(f"/courses/{course_id}/sessions", json={"start": start})
+                    for api, start in zip(desks(pg_app, 2), times)])
+    assert codes(answers) == [201, 409], [(a.status_code, a.json) for a in answers]
+    after = desk.get(f"/courses/{course_id}").json
+    assert len(after["appointments"]) == 4 and after["sessions_short"] == 0
+
+
+def test_two_desks_moving_sessions_of_one_course_at_once_leave_it_numbered_in_time_order(pg_app):
+    from .test_booking_races import codes, desks, race
+
+    desk, clinic = open_clinic(pg_app)
+    booked = desk.post("/courses", json=course(clinic, make_patient(desk), kind="induction", sessions=3,
+                                               start_on="2026-06-02")).json
+    first, _, third = booked["appointments"]
+    moves = [(first["id"], clinic_time("2026-06-05", "09:00")), (third["id"], clinic_time("2026-06-01", "09:00"))]
+    answers = race([lambda api=api, move=move: api.post(f"/appointments/{move[0]}/reschedule", json={"start": move[1]})
+                    for api, move in zip(desks(pg_app, 2), moves)])
+    assert codes(answers) == [200, 200], [(a.status_code, a.json) for a in answers]
+    sessions = desk.get(f"/courses/{booked['id']}").json["appointments"]
+    assert [s["session_number"] for s in sorted(sessions, key=lambda s: s["start"])] == [1, 2, 3]
+    assert [s["id"] for s in sorted(sessions, key=lambda s: s["start"])] == [third["id"], booked["appointments"][1]["id"], first["id"]]
