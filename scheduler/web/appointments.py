@@ -129,9 +129,7 @@ def _appointment_page(found, problems=None, entered=None, code=200, around: date
     booker = staff is not None and staff.role in BOOKERS
     replaceable = booker and booking.may_be_replaced(found)
     day = around or clinic_day(found.start_at)
-    free = []
-    if ("reschedule" in actions and booker) or replaceable:
-        free = booking_views.times_to_move_to(found, day)
+    wanted = ("reschedule" in actions and booker) or replaceable
     course = booking.get_course(found.course_id) if found.course_id else None
     patient = get_patient(found.patient_id)
     chairs = booking_views.chair_names()
@@ -143,10 +141,19 @@ def _appointment_page(found, problems=None, entered=None, code=200, around: date
         waiting=_waiting(found, now), replaceable=replaceable,
         holds=observations.what_holds_the_patient(found, now) if "complete" in actions else [],
         may_override=staff is not None and staff.role in CLINICAL,
-        free_days=by_day([(s.start, f"{clinic_time(s.start, '%H:%M', zone=False)}, {chairs.get(s.chair_id, s.chair_id)}", False)
-                          for s in free]),
-        free_count=len(free), day=day.isoformat(),
-        first_day=max(day - timedelta(days=booking_views.DAYS_AROUND), clinic_day(now)), last_day=day + timedelta(days=booking_views.DAYS_AROUND), problems=problems or {}, entered=entered or {}), code
+        **(_free_times(found, day, now, chairs) if wanted else {}),  # the picker shows only then
+        problems=problems or {}, entered=entered or {}), code
+
+
+def _free_times(found, day: date, now, chairs: dict[int, str]) -> dict:
+    """The times listed to move the session to (or replace it at), by day, each with its chair,
+    and the days they cover (from today at the earliest), so the page can say what it shows."""
+    free = booking_views.times_to_move_to(found, day)
+    reach = timedelta(days=booking_views.DAYS_AROUND)
+    options = [(s.start, f"{clinic_time(s.start, '%H:%M', zone=False)}, {chairs.get(s.chair_id, s.chair_id)}", False)
+               for s in free]
+    return {"free_days": by_day(options), "free_count": len(free), "day": day.isoformat(),
+            "first_day": max(day - reach, clinic_day(now)), "last_day": day + reach}
 
 
 # The actions a status allows but whose time has not come or is past: the page says why.
