@@ -10,7 +10,7 @@ from .paging import PAGES, QueryPage
 from .schemas.booking import (
     AppointmentQuerySchema, AppointmentSchema, AvailabilityQuerySchema, CancelSchema,
     CoursePlanSchema, CourseCancelSchema, CourseRequestSchema, CourseSchema,
-    NewAppointmentSchema, RescheduleSchema, SlotSchema,
+    NewAppointmentSchema, ReplacementSchema, RescheduleSchema, SlotSchema,
 )
 
 blp = Blueprint("booking", __name__, url_prefix="/api/v1", description="Availability and booking")
@@ -93,6 +93,24 @@ class CourseCancel(MethodView):
         return booking.cancel_course(course_id, fields["reason"])
 
 
+@blp.route("/courses/<id:course_id>/sessions")
+class CourseSessions(MethodView):
+    @roles(*BOOKERS)
+    @blp.arguments(ReplacementSchema)
+    @blp.response(201, AppointmentSchema)
+    @blp.error_response(404, "no course has this id")
+    @blp.error_response(409, "the course is not short of a session, or the time is taken (chair, "
+                             "the patient's day, staff cover)")
+    def post(self, fields, course_id):
+        """Book a replacement for a cancelled or missed session of a course
+
+        Only while the course is active and short of the sessions it was booked with
+        (`sessions_short`). The replacement keeps the course's `min_gap_hours` from its other
+        sessions (else 422 on `start`), and the course's sessions are numbered again in time order.
+        """
+        return booking.book_into_course(course_id, fields["start"])
+
+
 @blp.route("/appointments")
 class Appointments(MethodView):
     @roles(*ALL_STAFF)
@@ -138,7 +156,8 @@ class Reschedule(MethodView):
         """Move a session to another time or chair
 
         Only before it starts; the patient is asked to confirm again. An induction session
-        keeps its course's `min_gap_hours` from the course's other sessions (else 422 on `start`).
+        keeps its course's `min_gap_hours` from the course's other sessions (else 422 on `start`);
+        the course's sessions are then numbered again in time order.
         """
         return booking.reschedule(appointment_id, **fields)
 

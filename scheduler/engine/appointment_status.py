@@ -53,3 +53,18 @@ def _too_early_or_late(action: str, start: datetime, end: datetime, now: datetim
     if action == "cancel" and now >= end:
         return "the session is over; mark it completed or a no-show instead"
     return None
+
+
+def actions_open(current: str, start: datetime, end: datetime, now: datetime) -> frozenset[str]:
+    """The actions next_status would accept now: the ones a page offers, so none it shows fails
+    for the status or the time of day."""
+    return frozenset(action for action in TRANSITIONS if why_not(current, action, start, end, now) is None)
+
+
+def why_not(current: str, action: str, start: datetime, end: datetime, now: datetime) -> str | None:
+    """Why next_status would refuse `action` now, in words, or None when it would accept it."""
+    try:
+        next_status(current, action, start, end, now)
+    except IllegalStatusChange as refusal:
+        return str(refusal)
+    return None

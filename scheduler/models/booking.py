@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..engine.appointment_status import HOLDING, STATUSES
+from ..engine.appointment_status import CANCELLED, HOLDING, NO_SHOW, STATUSES
 from ..extensions import db
 from .types import UTCDateTime
 
@@ -31,9 +31,21 @@ class Course(db.Model):
     # Continuity of care: every session of the course inside this clinician's shifts; None: anyone.
     clinician_id: Mapped[int | None] = mapped_column(ForeignKey("clinician.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The sessions it was booked with: a cancelled or missed one leaves it short of this until
+    # a replacement is booked.
+    sessions_planned: Mapped[int | None] = mapped_column(Integer)
 
     appointments: Mapped[list[Appointment]] = relationship(
         back_populates="course", order_by="Appointment.start_at")
+
+    @property
+    def sessions_short(self) -> int:
+        """How many sessions an active course is short of those it was booked with: each
+        cancelled or missed one not yet replaced."""
+        if self.status != "active" or self.sessions_planned is None:
+            return 0
+        dosed_or_due = [a for a in self.appointments if a.status not in (CANCELLED, NO_SHOW)]
+        return max(self.sessions_planned - len(dosed_or_due), 0)
 
 
 class Appointment(db.Model):

@@ -15,8 +15,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from .. import clock, events
 from ..engine import appointment_status as status
-from ..engine.courses import (INDUCTION, CourseRules, fit_starts, place_session, plan_course, session_at,
-                              too_close_to)
+from ..engine.courses import (INDUCTION, Calendar, CourseRules, fit_starts, place_session, plan_course,
+                              session_at, too_close_to)
 from ..engine.errors import CourseRuleBroken, NoScheduleFits, SlotTaken
 from ..engine.slots import Clinic as ClinicRules, Slot, free_slots
 from ..extensions import db
@@ -124,7 +124,7 @@ def book_course(request: CourseRequest) -> Course:
         course = Course(patient_id=request.patient_id, treatment_type_id=request.treatment_type_id,
                         kind=request.kind, status="active", created_at=clock.now(),
                         min_gap_hours=request.min_gap_hours if request.kind == INDUCTION else None,
-                        clinician_id=request.clinician_id)
+                        clinician_id=request.clinician_id, sessions_planned=len(slots))
         db.session.add(course)
         # No autoflush while the sessions are placed: a rival's clash must surface at the flush
         # below, where it means "plan again", not at a half-built course's autoflush, where it
@@ -178,23 +178,20 @@ def book_appointment(patient_id: int, treatment_type_id: int, start: datetime,
 
 
 def reschedule(appointment_id: int, start: datetime, chair_id: int | None = None) -> Appointment:
-    appointment = _locked_appointment(appointment_id)
+    appointment = _locked_with_patient(appointment_id)
     now = clock.now()
     new_status = status.next_status(appointment.status, "reschedule", appointment.start_at,
                                      appointment.end_at, now)
     clinic, treatment = get_clinic(), get_treatment_type(appointment.treatment_type_id)
-    calendar = load_calendar(clinic, treatment, appointment.patient_id, start, start + timedelta(days=1),
-                             chair_id=chair_id, preferred_chair_id=appointment.chair_id,
-                             ignore_appointment_id=appointment.id,
-                             clinician_id=appointment.course.clinician_id if appointment.course else None)
-    slot = place_session(calendar, start, now)
-    _keep_induction_gap(appointment, calendar.clinic, slot.start)
+    calendar = calendar_for(appointment, start, start + timedelta(days=1), chair_id)
+    slot = place_in_course(appointment, calendar, start, now)
     _staff_still_cover(clinic, treatment, [slot], "start", last=True, moving=appointment.id)
     _take_turns_for_chairs(clinic, [slot])
     previous = appointment.start_at
     _place(appointment, slot, clinic, treatment)
     appointment.status = new_status
     appointment.updated_at = now
+    _number_in_order(appointment.course)
     _flush_booking("start")
     events.announce(events.SessionMoved(clinic, appointment, now, moved_from=previous))
     audit.record("appointment.reschedule", "appointment", appointment.id,
@@ -202,6 +199,81 @@ def reschedule(appointment_id: int, start: datetime, chair_id: int | None = None
                  chair_id=slot.chair_id)
     db.session.commit()
     return appointment
+
+
+def calendar_for(appointment: Appointment, start: datetime, end: datetime,
+                 chair_id: int | None = None) -> Calendar:
+    """The calendar a session of the appointment's patient and course is placed in, as if the
+    appointment itself were not booked: it is the one moving, or a cancelled one replaced. Its
+    own chair first, so a move keeps the chair when it is free; a course's clinician's shifts only."""
+    clinic, treatment = get_clinic(), get_treatment_type(appointment.treatment_type_id)
+    return load_calendar(clinic, treatment, appointment.patient_id, start, end,
+                         chair_id=chair_id, preferred_chair_id=appointment.chair_id,
+                         ignore_appointment_id=appointment.id,
+                         clinician_id=appointment.course.clinician_id if appointment.course else None)
+
+
+def place_in_course(appointment: Appointment, calendar: Calendar, start: datetime, now: datetime) -> Slot:
+    """The slot a session standing for `appointment` gets at `start` (the appointment moved
+    there, or a replacement for it), or the SchedulingError saying why not: a chair, the
+    patient's day and staff free, and the course's gap kept. The times a page offers and the
+    booking both ask this, so the page never offers a time the booking refuses."""
+    slot = place_session(calendar, start, now)
+    _keep_induction_gap(appointment, calendar.clinic, slot.start)
+    return slot
+
+
+def _number_in_order(course: Course | None) -> None:
+    """Number the course's sessions by their start, cancelled ones included, so "session 4"
+    always comes before "session 5" on every page, after a move or a replacement alike."""
+    if course is None:
+        return
+    for number, session in enumerate(sorted(course.appointments, key=_booked_order), start=1):
+        session.session_number = number
+
+
+def may_be_replaced(appointment: Appointment) -> bool:
+    """Whether a replacement may be booked for this session: cancelled or missed, of an active
+    course still short of a session."""
+    return (appointment.status in (status.CANCELLED, status.NO_SHOW) and appointment.course is not None
+            and appointment.course.sessions_short > 0)
+
+
+def book_replacement(appointment_id: int, start: datetime) -> Appointment:
+    """Book one session into the course of a cancelled or missed session, at `start`, keeping
+    the course's rules as a moved session does (place_in_course)."""
+    replaced = _locked_with_patient(appointment_id)
+    if not may_be_replaced(replaced):
+        raise Conflict("only a cancelled or missed session of a course still short of one can be replaced")
+    clinic, treatment = get_clinic(), get_treatment_type(replaced.treatment_type_id)
+    slot = place_in_course(replaced, calendar_for(replaced, start, start + timedelta(days=1)), start, clock.now())
+    _staff_still_cover(clinic, treatment, [slot], "start", last=True)
+    _take_turns_for_chairs(clinic, [slot])
+    with db.session.no_autoflush:  # the clash must surface at the flush below
+        session = _new_appointment(replaced.patient_id, slot, None, clinic, treatment)
+        replaced.course.appointments.append(session)
+        _number_in_order(replaced.course)
+    _flush_booking("start")
+    events.announce(events.SessionsBooked(clinic, [session], clock.now()))
+    audit.record("appointment.book", "appointment", session.id, chair_id=slot.chair_id,
+                 course_id=replaced.course_id, replaces=replaced.id)
+    db.session.commit()
+    return session
+
+
+def book_into_course(course_id: int, start: datetime) -> Appointment:
+    """A replacement for the course's latest cancelled or missed session (book_replacement)."""
+    course = get_course(course_id)
+    missed = [a for a in course.appointments if a.status in (status.CANCELLED, status.NO_SHOW)]
+    if not missed or course.sessions_short == 0:
+        raise Conflict("the course is not short of a session: none cancelled or missed is left to replace")
+    return book_replacement(missed[-1].id, start)
+
+
+def _booked_order(session: Appointment) -> tuple:
+    """Start order; a replacement at its cancelled session's very time (not yet flushed, so
+    without an id) after that one."""
+    return session.start_at, session.id is None, session.id or 0
 
 
 def _keep_induction_gap(appointment: Appointment, clinic: ClinicRules, start: datetime) -> None:
@@ -409,6 +481,15 @@ def _place(appointment: Appointment, slot: Slot, clinic: Clinic, treatment: Trea
     appointment.end_at = slot.end
     appointment.held_until = slot.end + timedelta(minutes=treatment.buffer_minutes)
     appointment.local_date = scheduling_rules(clinic).hours.local_date(slot.start)
+
+
+def _locked_with_patient(appointment_id: int) -> Appointment:
+    """The appointment locked for a change that renumbers its course: after its patient's row,
+    so two desks changing one course's sessions take turns (as bookings do), each then reading
+    the course as the other left it: what was read before the lock is read again."""
+    _lock_patient(get_appointment(appointment_id).patient_id)
+    db.session.expire_all()
+    return _locked_appointment(appointment_id)
 
 
 def _locked_appointment(appointment_id: int) -> Appointment:

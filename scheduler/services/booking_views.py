@@ -8,7 +8,9 @@ from datetime import date, datetime, time, timedelta
 from .. import clock
 from ..engine.courses import course_rule_violation
 from ..engine.preferred_time import honour_preferred_time
-from ..engine.slots import Slot, free_chairs
+from ..engine.appointment_status import HOLDING
+from ..engine.errors import SchedulingError
+from ..engine.slots import Slot, free_chairs, grid_starts
 from ..extensions import db
 from ..models import Appointment, Patient, TreatmentType
 from . import booking
@@ -42,14 +44,30 @@ def chair_names() -> dict[int, str]:
 
 
 def times_to_move_to(appointment: Appointment, day: date) -> list[Slot]:
-    """Free slots around `day` the session may move to: not its own time, and none the move
-    would be refused for, too close to another session of its induction course."""
+    """Every time from DAYS_AROUND days before `day` (clinic-local) to as many after that a
+    session standing for `appointment` may be booked at (moved there, or a cancelled one
+    replaced), each with the chair it would get, in time order: exactly the times the booking
+    accepts, as it asks the same booking.place_in_course. Not its own time when it is to move."""
     clinic = find_clinic()
     if clinic is None:
         return []
-    rules = scheduling_rules(clinic)
-    return [slot for slot in free_slots_around(appointment.treatment_type_id, day)
-            if slot.start != appointment.start_at and booking.gap_neighbour(appointment, rules, slot.start) is None]
+    hours = scheduling_rules(clinic).hours
+    now = clock.now()
+    start = max(hours.day_bounds(day - timedelta(days=DAYS_AROUND)).start, now)
+    end = hours.day_bounds(day + timedelta(days=DAYS_AROUND)).end
+    if end <= start:
+        return []
+    calendar = booking.calendar_for(appointment, start, end)
+    moving = appointment.status in HOLDING
+    slots = []
+    for at in grid_starts(calendar.clinic, calendar.treatment, start, end):
+        if moving and at == appointment.start_at:
+            continue
+        try:
+            slots.append(booking.place_in_course(appointment, calendar, at, now))
+        except SchedulingError:
+            continue
+    return sorted(slots, key=lambda slot: slot.start)
 
 
 def free_slots_around(treatment_type_id: int, day: date, reach: int = DAYS_AROUND,

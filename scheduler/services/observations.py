@@ -83,11 +83,17 @@ def shown(reading: Observation, plan: dict[str, Any]) -> dict[str, Any]:
             "out_of_range": out_of_range(reading.values, plan.get("ranges", {}))}
 
 
+def what_holds_the_patient(appointment: Appointment, now: datetime) -> list[str]:
+    """Why the observation plan keeps the patient in now, in words; empty: they may go home."""
+    return discharge_refusals(plan_of(appointment), started_at(appointment),
+                              as_readings(readings_of(appointment.id)), now)
+
+
 def discharge(appointment: Appointment, override_note: str | None, now: datetime) -> None:
     """Inside a completion: refuse while the plan holds the patient (unless overridden, which
     the caller allowed), and leave the monitoring form to file."""
     plan = plan_of(appointment)
-    refusals = discharge_refusals(plan, started_at(appointment), as_readings(readings_of(appointment.id)), now)
+    refusals = what_holds_the_patient(appointment, now)
     if refusals and not override_note:
         raise Conflict("the patient may not be discharged yet: " + "; ".join(refusals))
     if refusals:

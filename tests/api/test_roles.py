@@ -117,6 +117,17 @@ class Day:
         return response.json["id"]
 
     @cached_property
+    def short_course(self) -> int:
+        """An induction course from the 8th whose second session (Tuesday 09:00) is cancelled."""
+        response = self.admin.post("/courses", json={
+            "patient_id": make_patient(self.admin), "treatment_type_id": self.treatment,
+            "kind": "induction", "sessions": 3, "start_on": "2026-06-08"})
+        assert response.status_code == 201, response.json
+        second = response.json["appointments"][1]["id"]
+        assert self.admin.post(f"/appointments/{second}/cancel", json={"reason": "unwell"}).status_code == 200
+        return response.json["id"]
+
+    @cached_property
     def newcomer(self) -> int:
         """A patient with nothing booked yet."""
         return make_patient(self.admin)
@@ -241,6 +252,7 @@ ENDPOINTS = [
      lambda d: {"patient_id": d.newcomer, "treatment_type_id": d.treatment, **NEXT_WEEK_COURSE}, 201),
     ("GET", "/courses/{course}", ALL_STAFF, None, 200),
     ("POST", "/courses/{course}/cancel", BOOKERS, lambda d: {"reason": "patient moved away"}, 200),
+    ("POST", "/courses/{short_course}/sessions", BOOKERS, lambda d: {"start": "2026-06-09T09:00:00-04:00"}, 201),
     ("POST", "/appointments", BOOKERS,
      lambda d: {"patient_id": d.newcomer, "treatment_type_id": d.treatment,
                 "start": "2026-06-03T09:00:00-04:00"}, 201),

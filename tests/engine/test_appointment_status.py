@@ -107,3 +107,21 @@ def test_a_patient_cannot_be_checked_in_once_the_session_time_is_over():
     assert next_status("scheduled", "check_in", START, END, END - timedelta(minutes=1)) == "checked_in"
     with pytest.raises(IllegalStatusChange, match="time is over"):
         next_status("scheduled", "check_in", START, END, END)
+
+
+def test_a_session_next_month_may_only_be_confirmed_moved_or_cancelled():
+    from scheduler.engine.appointment_status import actions_open
+
+    a_month_before = START - timedelta(days=30)
+    assert actions_open("scheduled", START, END, a_month_before) == {"confirm", "cancel", "reschedule"}
+
+
+def test_on_the_day_check_in_opens_and_once_started_no_show_does_and_moving_closes():
+    from scheduler.engine.appointment_status import actions_open, why_not
+
+    assert "check_in" in actions_open("confirmed", START, END, START - timedelta(hours=1))
+    assert why_not("confirmed", "no_show", START, END, START - SECOND) is not None
+    started = actions_open("confirmed", START, END, START + SECOND)
+    assert started == {"check_in", "cancel", "no_show"}
+    assert actions_open("checked_in", START, END, START + SECOND) == {"complete", "cancel"}
+    assert actions_open("checked_in", START, END, END) == {"complete"}

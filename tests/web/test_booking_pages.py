@@ -515,7 +515,7 @@ def every_page_and_action(course_id: int, appointment_id: int) -> list[tuple[str
             ("GET", f"/courses/{course_id}"), ("POST", f"/courses/{course_id}/cancel"),
             ("GET", f"/appointments/{appointment_id}")] + [
         ("POST", f"/appointments/{appointment_id}/{action}")
-        for action in ("reschedule", "cancel", "check-in", "complete", "no-show")]
+        for action in ("reschedule", "cancel", "check-in", "complete", "no-show", "replacement")]
 
 
 def test_a_stranger_is_sent_to_sign_in_from_every_page_and_action(app):

@@ -128,6 +128,10 @@ class CourseSchema(Schema):
     created_at = Instant(metadata={"description": "when it was booked", "example": "2026-02-20T15:04:05+00:00"})
     appointments = fields.List(fields.Nested(AppointmentSchema), metadata={
         "description": "its sessions, in order", "example": []})
+    sessions_short = fields.Integer(metadata={
+        "description": "how many sessions an active course is short of those it was booked with "
+                       "(each cancelled or missed one not yet replaced); POST /courses/{id}/sessions "
+                       "books a replacement", "example": 1})
 
 
 class NewAppointmentSchema(Schema):
@@ -143,6 +147,12 @@ class RescheduleSchema(Schema):
     start = Instant(required=True, metadata={"description": "the new start, with an offset",
                                              "example": "2026-03-03T10:00:00-05:00"})
     chair_id = Id(metadata={"description": "this chair; else the first free one", "example": 2})
+
+
+class ReplacementSchema(Schema):
+    start = Instant(required=True, metadata={
+        "description": "when the replacement starts, with an offset; it must keep the course's "
+                       "gap from its other sessions", "example": "2026-03-09T10:00:00-04:00"})
 
 
 class CancelSchema(Schema):
