@@ -37,7 +37,7 @@ def test_a_replacement_too_close_to_the_others_names_start_and_books_nothing(app
     desk, course_id = short_course(app)
     refused = desk.post(f"/courses/{course_id}/sessions", json={"start": clinic_time("2026-06-03", "14:00")})
     assert refused.status_code == 422, refused.json
-    assert "24 hours" in refused.json["errors"]["json"]["start"][0]
+    assert "must start at least 24 h before session 3" in refused.json["errors"]["json"]["start"][0]
     assert len(desk.get(f"/courses/{course_id}").json["appointments"]) == 3
 
 

@@ -158,7 +158,7 @@ def test_a_replacement_breaking_the_gap_or_for_a_course_not_short_is_refused_and
     desk.api.post(f"/appointments/{second['id']}/cancel", json={"reason": "unwell"})
     refused = desk.pages.post(f"/appointments/{second['id']}/replacement", {"start": clinic_time("2026-06-03", "14:00")})
     assert refused.status_code == 422
-    assert re.search(r'id="e-start">is less than 24 hours', refused.get_data(as_text=True))
+    assert re.search(r'id="e-start">Session 2 \(Wed 03 Jun 14:00\) must start at least 24 h', refused.get_data(as_text=True))
     missing = desk.pages.post(f"/appointments/{second['id']}/replacement", {})
     assert missing.status_code == 422 and 'id="e-start"' in missing.get_data(as_text=True)
     assert len(desk.api.get(f"/courses/{first['course_id']}").json["appointments"]) == 3
