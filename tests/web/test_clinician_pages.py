@@ -16,7 +16,7 @@ PRESCRIBER_FOR_TWO = [{"role": "prescriber", "patients_per_staff": 2}]
 @pytest.fixture
 def clinic(app):
     admin = api_as(app, "admin")
-    return admin, set_up_clinic(admin)
+    return admin, set_up_clinic(admin, time_format="12h")
 
 
 def _clinician_id(response) -> int:
@@ -28,7 +28,7 @@ def staffed_day(app):
     """Dr. Ana Ortiz on shift Tuesday 2 June 08:00-17:00; a nasal spray needing half a
     prescriber, booked for one patient at 10:00."""
     admin = api_as(app, "admin")
-    ids = set_up_clinic(admin)
+    ids = set_up_clinic(admin, time_format="12h")
     spray = admin.post("/treatment-types", json={"name": "Nasal spray", "duration_minutes": 120,
                                                   "buffer_minutes": 10, "staffing": PRESCRIBER_FOR_TWO}).json["id"]
     doctor = admin.post("/clinicians", json={"name": "Dr. Ana Ortiz", "role": "prescriber"}).json["id"]
