@@ -5,6 +5,7 @@ settings; the services make the change and write the audit trail.
 """
 from __future__ import annotations
 
+import re
 import zoneinfo
 from functools import lru_cache
 
@@ -91,7 +92,13 @@ def _read_clinic_settings(entered: dict[str, str]) -> tuple[dict, dict[str, str]
     except ValidationError as invalid:
         settings, schema_problems = {}, flatten(invalid.messages)
     problems = {**admin_forms.place_problems(schema_problems, posted), **posted.problems}
-    return settings, problems
+    return settings, {name: _CLOCK_TIME.sub(lambda time: clock_label(time.group()), text)
+                      for name, text in problems.items()}
+
+
+# The schema names times as HH:MM ("09:00-08:00 must open before it closes"); the page says
+# them in the clinic's own format, as everywhere else.
+_CLOCK_TIME = re.compile(r"\b([01][0-9]|2[0-3]):[0-5][0-9]\b")
 
 
 # --- Chairs ---------------------------------------------------------------------------------

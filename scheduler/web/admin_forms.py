@@ -113,11 +113,13 @@ def layout(values: Mapping[str, str]) -> Layout:
 
 
 def _rows_used(values: Mapping[str, str], prefix: str) -> int:
-    """One past the last row under `prefix` with anything in it (0 when none is)."""
+    """One past the last row under `prefix` with anything in it (0 when none is). A unit alone
+    is not something in it: a blank row's unit select posts one too, and counting it made the
+    form grow two rows each time it was refused."""
     used = 0
     for name, value in values.items():
         head, _, rest = name.partition(prefix + ".")
-        if head == "" and rest and str(value).strip():
+        if head == "" and rest and str(value).strip() and not rest.endswith(".unit"):
             row = rest.split(".", 1)[0]
             if row.isdigit() and int(row) < MOST_ROWS_READ:
                 used = max(used, int(row) + 1)

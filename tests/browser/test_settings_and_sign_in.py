@@ -94,11 +94,10 @@ def test_the_admin_sets_the_weeks_hours_in_one_grid_in_the_clinics_time_format(p
     page.get_by_label("Monday closes", exact=True).select_option(label="12:00 PM")
     page.get_by_label("Monday opens (window 2)").select_option(label="1:00 PM")
     page.get_by_label("Monday closes (window 2)").select_option(label="5:30 PM")
-    page.get_by_label("Closed on Friday").check()
-    page.get_by_label("Friday opens", exact=True).select_option("")
-    page.get_by_label("Friday closes", exact=True).select_option("")
-    page.get_by_label("Closed on Saturday").uncheck()
-    page.get_by_label("Saturday opens", exact=True).select_option(label="9:00 AM")
+    page.get_by_label("Closed on Friday").check()  # clears Friday's times
+    expect(page.get_by_label("Friday opens", exact=True)).to_have_value("")
+    page.get_by_label("Saturday opens", exact=True).select_option(label="9:00 AM")  # opens Saturday
+    expect(page.get_by_label("Closed on Saturday")).not_to_be_checked()
     page.get_by_label("Saturday closes", exact=True).select_option(label="1:00 PM")
     page.get_by_role("button", name="Save the settings").click()
     expect(page.get_by_role("status")).to_contain_text("Clinic settings saved")
@@ -109,17 +108,18 @@ def test_the_admin_sets_the_weeks_hours_in_one_grid_in_the_clinics_time_format(p
     shoot("settings-clinic-saved")
 
 
-def test_a_day_both_closed_and_given_times_is_asked_about_and_nothing_changes(page, live_app, shoot):
+def test_a_day_that_closes_before_it_opens_is_named_in_the_grid_and_nothing_changes(page, live_app, shoot):
     admin = api_as(live_app, "admin")
     set_up_clinic(admin, time_format="12h")
     before = admin.get("/clinic").json
     sign_in(page, live_app, "admin")
     page.goto("/admin/clinic")
-    page.get_by_label("Closed on Tuesday").check()
+    page.get_by_label("Tuesday closes", exact=True).select_option(label="8:00 AM")
     page.get_by_role("button", name="Save the settings").click()
-    expect(page.get_by_role("alert")).to_contain_text("Untick Closed, or clear the day's times.")
+    expect(page.get_by_role("alert")).to_contain_text("Tuesday: 9:00 AM-8:00 AM must open before it closes")
     page.get_by_role("alert").get_by_role("link").first.click()
-    expect(page.get_by_label("Closed on Tuesday")).to_be_focused()
+    expect(page.locator("#f-opening_hours-tue")).to_be_focused()
+    expect(page.locator("#e-opening_hours-tue")).to_contain_text("must open before it closes")
     assert admin.get("/clinic").json == before
     assert_no_serious_violations(page)
     shoot("settings-clinic-refused")

@@ -24,11 +24,11 @@ def _clinician_id(response) -> int:
     return int(re.fullmatch(r"/admin/clinicians/(\d+)", response.headers["Location"]).group(1))
 
 
-def staffed_day(app):
+def staffed_day(app, time_format: str = "24h"):
     """Dr. Ana Ortiz on shift Tuesday 2 June 08:00-17:00; a nasal spray needing half a
     prescriber, booked for one patient at 10:00."""
     admin = api_as(app, "admin")
-    ids = set_up_clinic(admin)  # a 24-hour clinic
+    ids = set_up_clinic(admin, time_format=time_format)
     spray = admin.post("/treatment-types", json={"name": "Nasal spray", "duration_minutes": 120,
                                                   "buffer_minutes": 10, "staffing": PRESCRIBER_FOR_TWO}).json["id"]
     doctor = admin.post("/clinicians", json={"name": "Dr. Ana Ortiz", "role": "prescriber"}).json["id"]
