@@ -110,9 +110,10 @@ def sign_in(email: str, password: str, client: str = "", device_cookie: str | No
     device = _trusted_device(email, device_cookie)
     # A trusted browser's failures count against its cookie alone, so a stranger guessing at
     # the email (or from the clinic's own address) cannot lock the front desk out.
-    attempt = _begin_attempt(device or _account_key(email), "" if device else client, user)
+    limits = _DEVICE_LIMITS if device else _LIMITS
+    attempt = _begin_attempt(device or _account_key(email), "" if device else client, user, limits)
     if not _password_matches(user, password) or not user.active:
-        _lock_where_limits_reached(attempt, user, beyond=False)
+        _lock_where_limits_reached(attempt, user, limits, beyond=False)
         raise Unauthorized()
     # The count of what was tried starts again (the email's, or the cookie's); the client's
     # does not (one good password of its own must not buy a guessing client another fifty
@@ -296,40 +297,44 @@ class _Limit:
     scope: str  # "account" (the email) or "client" (the address): the attempt's attribute
     locked_until: str  # the attempt's attribute holding the end of this limit's lockout
     setting: str  # how many failures it takes
+    name: str  # what the audit trail and the log call what was locked
 
 
-_LIMITS = (_Limit("account", "account_locked_until", "SIGNIN_MAX_FAILURES"),
-           _Limit("client", "client_locked_until", "SIGNIN_MAX_FAILURES_PER_CLIENT"))
+_LIMITS = (_Limit("account", "account_locked_until", "SIGNIN_MAX_FAILURES", "account"),
+           _Limit("client", "client_locked_until", "SIGNIN_MAX_FAILURES_PER_CLIENT", "client"))
+# A trusted browser's attempts: counted and locked under its cookie's key, in the same column.
+_DEVICE_LIMITS = (_Limit("account", "account_locked_until", "SIGNIN_MAX_FAILURES", "device"),)
 
 
-def _begin_attempt(account: str, client: str, user: StaffUser | None) -> SignInAttempt:
+def _begin_attempt(account: str, client: str, user: StaffUser | None, limits: tuple[_Limit, ...]) -> SignInAttempt:
     now = clock.now()
     attempt = SignInAttempt(at=now, account=account, client=client[:64])
-    _refuse_while_locked(attempt)
+    _refuse_while_locked(attempt, limits)
     _forget_old_attempts(now)
     db.session.add(attempt)
     db.session.commit()  # before the password is checked: see above
     # Guesses in flight together: one may have locked the email meanwhile, or all of them
     # together gone past a limit.
-    _refuse_while_locked(attempt)
-    if _lock_where_limits_reached(attempt, user, beyond=True):
+    _refuse_while_locked(attempt, limits)
+    if _lock_where_limits_reached(attempt, user, limits, beyond=True):
         raise TooManyFailures(current_app.config["SIGNIN_LOCKOUT_MINUTES"] * 60)
     return attempt
 
 
-def _refuse_while_locked(attempt: SignInAttempt) -> None:
-    ends = [end for end in (_latest_lockout_end(attempt, limit) for limit in _LIMITS
+def _refuse_while_locked(attempt: SignInAttempt, limits: tuple[_Limit, ...]) -> None:
+    ends = [end for end in (_latest_lockout_end(attempt, limit) for limit in limits
                             if getattr(attempt, limit.scope)) if end is not None and end > attempt.at]
     if ends:
         raise TooManyFailures(max(1, math.ceil((max(ends) - attempt.at).total_seconds())))
 
 
-def _lock_where_limits_reached(attempt: SignInAttempt, user: StaffUser | None, *, beyond: bool) -> bool:
+def _lock_where_limits_reached(attempt: SignInAttempt, user: StaffUser | None, limits: tuple[_Limit, ...],
+                               *, beyond: bool) -> bool:
     """Lock the email and/or the address whose failures have reached its limit (`beyond`: gone
     past it, this attempt included, before its password is checked). Whether any was locked."""
     until = attempt.at + timedelta(minutes=current_app.config["SIGNIN_LOCKOUT_MINUTES"])
     reached = []
-    for limit in _LIMITS:
+    for limit in limits:
         if not getattr(attempt, limit.scope):
             continue  # no address known: only the email counts
         locks_at = current_app.config[limit.setting] + (1 if beyond else 0)
@@ -338,9 +343,9 @@ def _lock_where_limits_reached(attempt: SignInAttempt, user: StaffUser | None, *
     for limit in reached:
         setattr(attempt, limit.locked_until, until)
         audit.record("staff.sign_in_locked", "staff_user", user.id if user else None,
-                     scope=limit.scope, until=until.isoformat())
+                     scope=limit.name, until=until.isoformat())
         # The log names no email or address (the table keeps only the email's hash).
-        log.warning("sign-in locked", extra={"action": f"sign_in.locked_{limit.scope}",
+        log.warning("sign-in locked", extra={"action": f"sign_in.locked_{limit.name}",
                                              "object_type": "staff_user",
                                              "object_id": user.id if user else None})
     db.session.commit()

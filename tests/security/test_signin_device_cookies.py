@@ -6,7 +6,10 @@ failures lock out that cookie alone. Everyone without one is slowed down as befo
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from scheduler.extensions import db
+from scheduler.models import AuditEvent
 from scheduler.services.staff import create_staff, device_cookie_name
 from tests.web.pages import StaffPages
 
@@ -87,6 +90,16 @@ def test_a_trusted_browsers_failures_lock_out_that_browser_only(app, desk):
         assert page_sign_in(own, desk, "a typo").status_code == 401
     assert page_sign_in(own, desk, PASSWORD).status_code == 429
     assert page_sign_in(browser(app), desk, PASSWORD).status_code == 302  # the account is not locked
+
+
+def test_a_trusted_browsers_lockout_is_audited_as_the_devices_not_the_accounts(app, desk):
+    own = trusted_browser(app, desk)
+    for _ in range(5):
+        page_sign_in(own, desk, "a typo")
+    with app.app_context():
+        scopes = [event.details["scope"] for event in db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "staff.sign_in_locked"))]
+    assert scopes == ["device"]
 
 
 def test_a_trusted_browsers_lockout_ends_after_the_lockout_time(app, clock, desk):
