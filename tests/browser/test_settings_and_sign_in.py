@@ -106,6 +106,9 @@ def test_the_admin_sets_the_weeks_hours_in_one_grid_in_the_clinics_time_format(p
     assert hours["fri"] == [] and hours["sat"] == [["09:00", "13:00"]]
     expect(page.get_by_label("Closed on Friday")).to_be_checked()
     shoot("settings-clinic-saved")
+    page.set_viewport_size({"width": 390, "height": 844})  # the grid scrolls on its own on a phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot("settings-clinic-phone")
 
 
 def test_a_day_that_closes_before_it_opens_is_named_in_the_grid_and_nothing_changes(page, live_app, shoot):
@@ -143,6 +146,8 @@ def test_treatment_types_line_up_in_their_table(page, live_app, shoot):
         link = row.get_by_role("link", name="Edit").bounding_box()
         assert abs((button["y"] + button["height"] / 2) - (link["y"] + link["height"] / 2)) < 4  # side by side
     shoot("settings-treatment-types")
+    page.set_viewport_size({"width": 390, "height": 844})  # the table scrolls on its own on a phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert_no_serious_violations(page)
 
 
