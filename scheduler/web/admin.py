@@ -22,7 +22,7 @@ from ..services import staff as staff_service
 from ..services import staffing as staffing_service
 from . import admin_forms, forms
 from .access import current_staff, page_for
-from .display import clock_label, role_name
+from .display import clock_label, clock_options, role_name
 from .forms import FORM, REFUSALS, flatten, refusal, status_of
 from .pages import web_blueprint
 
@@ -59,7 +59,7 @@ def _clinic_page(values: dict[str, str], problems: dict[str, str], first_time: b
         "web/admin/clinic.html", title="Clinic settings", v=values, problems=problems,
         first_time=first_time, layout=admin_forms.layout(values), days=admin_forms.DAY_NAMES,
         zones=_zone_names(), units=[(u, u) for u in admin_forms.UNITS],
-        times=[(value, clock_label(value)) for value in admin_forms.clock_choices(values)],
+        times=clock_options(values.values()),
         time_formats=admin_forms.TIME_FORMAT_OPTIONS,
     ), status
 

@@ -30,11 +30,9 @@ TEXTS = ("name", "phone", "sms_name", "timezone", "time_format", "oncall_email",
 REQUIRED_TEXTS = ("name", "timezone", "time_format", "crisis_text")
 TIME_FORMAT_OPTIONS = (("12h", "12-hour: 9:30 AM, 2:00 PM"), ("24h", "24-hour: 09:30, 14:00"))
 WINDOWS_SHOWN = 2  # opening windows a day the hours grid always offers (a morning and an afternoon)
-CLOCK_STEP_MINUTES = 15  # the times the hours' selects offer
 NUMBERS = ("slot_step_minutes", "alert_score_at_or_below", "escalation_minutes", "waitlist_offer_minutes")
 REQUIRED = "Required."
 _WHOLE_NUMBER = re.compile(r"^-?[0-9]{1,9}$")  # small enough for any SQL integer
-_CLOCK = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 
 def default_settings(crisis_text: str, opening_hours: dict, reminder_rules: list,
@@ -200,16 +198,6 @@ def _read_opening_hours(form: Mapping[str, str], posted: PostedSettings) -> None
             posted.rows[f"opening_hours.{day}.{len(spans)}"] = prefix
             spans.append([_minutes_only(opens), _minutes_only(closes)])
     posted.settings["opening_hours"] = hours
-
-
-def clock_choices(values: Mapping[str, str]) -> list[str]:
-    """The times of day the hours' selects offer, "HH:MM": every CLOCK_STEP_MINUTES, and any
-    other time already set (through the API, say), so saving the page never changes it."""
-    grid = {f"{minutes // 60:02d}:{minutes % 60:02d}" for minutes in range(0, 24 * 60, CLOCK_STEP_MINUTES)}
-    kept = {str(value) for name, value in values.items()
-            if name.startswith(("opening_hours.", "quiet_hours.")) and not name.endswith(".closed")
-            and _CLOCK.match(str(value))}
-    return sorted(grid | kept)
 
 
 def _minutes_only(clock_text: str) -> str:

@@ -8,6 +8,8 @@ A clock time kept as text ("09:00", the opening hours) is shown with `clock_labe
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from fractions import Fraction
 from zoneinfo import ZoneInfo
@@ -21,6 +23,7 @@ UTC = ZoneInfo("UTC")
 
 
 TWENTY_FOUR_HOUR = "24h"
+_CLOCK_TEXT = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 CLOCK = "%H:%M"  # how templates ask for a time of day; see the module's rule
 
 
@@ -56,6 +59,19 @@ def clinic_time(instant: datetime | None, style: str = "%a %d %b %Y, %H:%M", zon
     moment = local(instant)
     text = _clock(moment).join(moment.strftime(part) for part in style.split(CLOCK))
     return f"{text} {moment.tzname()}" if zone and "%H" in style else text
+
+
+CLOCK_STEP_MINUTES = 15  # the times of day a time select offers
+
+
+def clock_options(kept: Iterable[object] = ()) -> list[tuple[str, str]]:
+    """(value "HH:MM", text in the clinic's format) for a time select: every CLOCK_STEP_MINUTES,
+    and any time among `kept` (the form's values), so a time set off the grid (through the API,
+    say) is shown and saved unchanged. A select, not the browser's time box, whose format is
+    the browser's own."""
+    grid = {f"{minutes // 60:02d}:{minutes % 60:02d}" for minutes in range(0, 24 * 60, CLOCK_STEP_MINUTES)}
+    times = grid | {str(value) for value in kept if _CLOCK_TEXT.match(str(value))}
+    return [(time, clock_label(time)) for time in sorted(times)]
 
 
 def clock_label(clock_text: str) -> str:

@@ -32,8 +32,8 @@ def test_a_sick_day_leaves_sessions_the_schedule_marks_to_move(page, live_app, s
     page.get_by_role("button", name="Add the clinician").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dr. Lee Park")
     page.get_by_label("Day (required)", exact=True).fill("2026-06-02")
-    page.get_by_label("From (required)", exact=True).fill("08:00")
-    page.get_by_label("Until (required)", exact=True).fill("12:00")
+    page.get_by_label("From (required)", exact=True).select_option(label="8:00 AM")  # the clinic's format
+    page.get_by_label("Until (required)", exact=True).select_option(label="12:00 PM")
     page.get_by_role("button", name="Add the shift").click()
     expect(page.get_by_role("status")).to_contain_text("Shift added: Tue 2 Jun, 8:00 AM – 12:00 PM.")
     for _ in range(3):  # four sprays at 10:00 need both prescribers

@@ -94,3 +94,12 @@ def test_shifts_and_clock_texts_follow_the_format_too(app, time_format, span, la
     with app.test_request_context():
         assert clinic_span(AFTERNOON, AFTERNOON.replace(hour=22)) == span
         assert clock_label("00:05") == label
+
+
+def test_a_clinicians_shift_times_are_chosen_in_the_clinics_format_too(app):
+    admin_api = api_as(app, "admin")
+    set_up_clinic(admin_api, time_format="12h")
+    doctor = admin_api.post("/clinicians", json={"name": "Dr. Ana Ortiz", "role": "prescriber"}).json["id"]
+    html = pages_as(app, "admin").get(f"/admin/clinicians/{doctor}").get_data(as_text=True)
+    assert 'type="time"' not in html
+    assert '<option value="08:00">8:00 AM</option>' in html and '<option value="22:30">10:30 PM</option>' in html
