@@ -105,6 +105,11 @@ class Config:
     SIGNIN_MAX_FAILURES_PER_CLIENT = int(_env("SIGNIN_MAX_FAILURES_PER_CLIENT", "50"))
     SIGNIN_FAILURE_WINDOW_MINUTES = int(_env("SIGNIN_FAILURE_WINDOW_MINUTES", "15"))
     SIGNIN_LOCKOUT_MINUTES = int(_env("SIGNIN_LOCKOUT_MINUTES", "15"))
+    # A browser that signed in to an account keeps a signed "device cookie" for it this many
+    # days: its attempts are counted against the cookie alone and pass the email's and the
+    # address's lockouts, so a stranger's guesses cannot keep the front desk out. 0 turns
+    # device cookies off (every attempt is counted by email and address).
+    SIGNIN_DEVICE_COOKIE_DAYS = int(_env("SIGNIN_DEVICE_COOKIE_DAYS", "90"))
     # How far ahead the planner looks for a course's first session.
     PLAN_SEARCH_DAYS = int(_env("PLAN_SEARCH_DAYS", "90"))
     LOG_LEVEL = _env("LOG_LEVEL", "INFO")

@@ -90,7 +90,7 @@ def _seed_clinic() -> None:
     weekday = [["08:00", "18:00"]]
     clinic.update_clinic({
         "name": "Riverside Wellness Clinic", "phone": "+16175550100",
-        "timezone": "America/New_York",
+        "timezone": "America/New_York", "time_format": "12h",
         "opening_hours": {"mon": weekday, "tue": weekday, "wed": weekday, "thu": weekday,
                           "fri": weekday, "sat": [["09:00", "13:00"]]},
         "questionnaire_rules": QUESTIONNAIRE_RULES, "oncall_email": ONCALL_EMAIL,

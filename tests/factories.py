@@ -60,10 +60,10 @@ class ClinicIds:
 
 def set_up_clinic(admin: Api, *, timezone: str = "America/New_York", chairs: int = 2,
                   opening_hours: dict | None = None, duration: int = 120, buffer: int = 15,
-                  slot_step: int = 15) -> ClinicIds:
+                  slot_step: int = 15, time_format: str = "24h") -> ClinicIds:
     response = admin.put("/clinic", json={
         "name": "Test Clinic", "timezone": timezone, "slot_step_minutes": slot_step,
-        "opening_hours": opening_hours or WEEKDAYS_9_TO_5})
+        "opening_hours": opening_hours or WEEKDAYS_9_TO_5, "time_format": time_format})
     assert response.status_code == 200, response.json
     ids = ClinicIds()
     for n in range(chairs):

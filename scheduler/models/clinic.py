@@ -55,6 +55,9 @@ class Clinic(db.Model):
     # A questionnaire total at or above these opens an alert; None: no alert on that total.
     phq9_alert_at: Mapped[int | None] = mapped_column(Integer, default=20)
     gad7_alert_at: Mapped[int | None] = mapped_column(Integer)
+    # How the staff pages write a time of day: "12h" (9:30 AM) or "24h" (09:30). 24-hour keeps
+    # clinics set up before the choice existed looking as they did.
+    time_format: Mapped[str] = mapped_column(String(3), default="24h", server_default="24h")
 
 
 # What a place is for. A treatment chair takes bookings for a dose; a room (recovery, consult)

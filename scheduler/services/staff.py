@@ -2,7 +2,8 @@
 
 Passwords are hashed with Argon2id (memory-hard). Tokens are 256 random bits; only their
 SHA-256 is stored, and each expires after TOKEN_TTL_HOURS. Repeated failed sign-ins lock out
-the email, and the client address they come from, for a while (see the end of this module).
+the email, and the client address they come from, for a while, except for a browser that has
+signed in to that account before and shows its device cookie (see the end of this module).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 
 from .. import clock
@@ -95,20 +97,28 @@ def _check_password(password: str) -> None:
         raise Conflict("password must have at least 10 characters", "password")
 
 
-def sign_in(email: str, password: str, client: str = "") -> IssuedToken:
-    """A token for the right email and password, from `client` (the caller's address).
+def sign_in(email: str, password: str, client: str = "", device_cookie: str | None = None) -> IssuedToken:
+    """A token for the right email and password, from `client` (the caller's address), with
+    the device cookie the browser holds for this email, if any (see device_cookie_for).
 
     Unauthorized for wrong credentials; TooManyFailures, before the password is even looked at,
-    while the email or the client address is locked out after too many failures.
+    while the email or the client address is locked out after too many failures, or, for a
+    browser with a valid device cookie, while that cookie is.
     """
     email = email.strip().lower()
     user = db.session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email))
-    attempt = _begin_attempt(email, client, user)
+    device = _trusted_device(email, device_cookie)
+    # A trusted browser's failures count against its cookie alone, so a stranger guessing at
+    # the email (or from the clinic's own address) cannot lock the front desk out.
+    limits = _DEVICE_LIMITS if device else _LIMITS
+    attempt = _begin_attempt(device or _account_key(email), "" if device else client, user, limits)
     if not _password_matches(user, password) or not user.active:
-        _lock_where_limits_reached(attempt, user, beyond=False)
+        _lock_where_limits_reached(attempt, user, limits, beyond=False)
         raise Unauthorized()
-    # The account's count starts again; the client's does not (one good password of its own
-    # must not buy a guessing client another fifty tries at everyone else's).
+    # The count of what was tried starts again (the email's, or the cookie's); the client's
+    # does not (one good password of its own must not buy a guessing client another fifty
+    # tries at everyone else's), nor the email's after a trusted browser's sign-in (the
+    # guesser's lockout holds).
     db.session.execute(delete(SignInAttempt).where(SignInAttempt.account == attempt.account))
     return issue_token(user)
 
@@ -204,12 +214,75 @@ def _refuse_own_account(user: StaffUser, acting_staff_id: int, what: str) -> Non
 
 # --- Slowing down password guessing -------------------------------------------------------
 #
+# OWASP's "device cookies": a browser that signs in to an account gets a signed cookie bound
+# to that account. Its attempts are counted against the cookie (the `account` column holds the
+# cookie's own key), never against the email or the address, and are not refused by their
+# lockouts; after SIGNIN_MAX_FAILURES failures the cookie alone is locked out. Everyone else is
+# counted by email and by address as below. The API issues no device cookie: its callers are
+# scripts that keep their token, and the cookie's path is the sign-in page's.
+#
 # Each sign-in is written down (and committed) before its password is checked, so guesses
 # sent in parallel count against each other; a success deletes the email's rows, a failure
 # keeps its row. When the failures in the window reach a limit, the row that reached it carries
 # the end of the lockout, and the count starts again after it. While locked, attempts are
 # refused at once and not counted, so a guesser cannot stretch the lockout. Rows are deleted
 # once too old to count or lock anything.
+
+DEVICE_SALT = "signin-device-cookie"
+
+
+@dataclass(frozen=True)
+class DeviceCookie:
+    name: str
+    value: str
+    max_age: int  # seconds
+
+
+def _account_key(email: str) -> str:
+    return hashlib.sha256(email.encode()).hexdigest()
+
+
+def device_cookie_name(email: str) -> str:
+    """One cookie per account, so a front desk computer two people share trusts both."""
+    return f"signin_device_{_account_key(email.strip().lower())[:16]}"
+
+
+def device_cookie_for(email: str) -> DeviceCookie | None:
+    """A new device cookie for the browser that just signed in to this email; None when
+    SIGNIN_DEVICE_COOKIE_DAYS is 0 (device cookies turned off)."""
+    days = current_app.config["SIGNIN_DEVICE_COOKIE_DAYS"]
+    if days <= 0:
+        return None
+    email = email.strip().lower()
+    value = _device_serializer().dumps({"account": _account_key(email), "device": secrets.token_urlsafe(16)})
+    return DeviceCookie(device_cookie_name(email), value, days * 24 * 3600)
+
+
+def _trusted_device(email: str, cookie: str | None) -> str | None:
+    """The key the device's attempts are counted under, if the cookie is one we signed, for
+    this email, and not older than SIGNIN_DEVICE_COOKIE_DAYS; else None (an untrusted attempt)."""
+    days = current_app.config["SIGNIN_DEVICE_COOKIE_DAYS"]
+    if not cookie or days <= 0:
+        return None
+    try:
+        claims = _device_serializer().loads(cookie[:512], max_age=days * 24 * 3600)
+    except BadSignature:  # tampered, made with another key, or expired
+        return None
+    if not isinstance(claims, dict) or claims.get("account") != _account_key(email):
+        return None
+    return hashlib.sha256(f"device:{claims.get('device')}".encode()).hexdigest()
+
+
+class _ClinicClockSigner(TimestampSigner):
+    """Dates the cookie by the app's clock, which decides every other expiry too."""
+
+    def get_timestamp(self) -> int:
+        return int(clock.now().timestamp())
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=DEVICE_SALT, signer=_ClinicClockSigner)
+
 
 class TooManyFailures(Exception):
     """Too many failed sign-ins for this email or from this address (429)."""
@@ -224,41 +297,44 @@ class _Limit:
     scope: str  # "account" (the email) or "client" (the address): the attempt's attribute
     locked_until: str  # the attempt's attribute holding the end of this limit's lockout
     setting: str  # how many failures it takes
+    name: str  # what the audit trail and the log call what was locked
 
 
-_LIMITS = (_Limit("account", "account_locked_until", "SIGNIN_MAX_FAILURES"),
-           _Limit("client", "client_locked_until", "SIGNIN_MAX_FAILURES_PER_CLIENT"))
+_LIMITS = (_Limit("account", "account_locked_until", "SIGNIN_MAX_FAILURES", "account"),
+           _Limit("client", "client_locked_until", "SIGNIN_MAX_FAILURES_PER_CLIENT", "client"))
+# A trusted browser's attempts: counted and locked under its cookie's key, in the same column.
+_DEVICE_LIMITS = (_Limit("account", "account_locked_until", "SIGNIN_MAX_FAILURES", "device"),)
 
 
-def _begin_attempt(email: str, client: str, user: StaffUser | None) -> SignInAttempt:
+def _begin_attempt(account: str, client: str, user: StaffUser | None, limits: tuple[_Limit, ...]) -> SignInAttempt:
     now = clock.now()
-    attempt = SignInAttempt(at=now, account=hashlib.sha256(email.encode()).hexdigest(),
-                            client=client[:64])
-    _refuse_while_locked(attempt)
+    attempt = SignInAttempt(at=now, account=account, client=client[:64])
+    _refuse_while_locked(attempt, limits)
     _forget_old_attempts(now)
     db.session.add(attempt)
     db.session.commit()  # before the password is checked: see above
     # Guesses in flight together: one may have locked the email meanwhile, or all of them
     # together gone past a limit.
-    _refuse_while_locked(attempt)
-    if _lock_where_limits_reached(attempt, user, beyond=True):
+    _refuse_while_locked(attempt, limits)
+    if _lock_where_limits_reached(attempt, user, limits, beyond=True):
         raise TooManyFailures(current_app.config["SIGNIN_LOCKOUT_MINUTES"] * 60)
     return attempt
 
 
-def _refuse_while_locked(attempt: SignInAttempt) -> None:
-    ends = [end for end in (_latest_lockout_end(attempt, limit) for limit in _LIMITS
+def _refuse_while_locked(attempt: SignInAttempt, limits: tuple[_Limit, ...]) -> None:
+    ends = [end for end in (_latest_lockout_end(attempt, limit) for limit in limits
                             if getattr(attempt, limit.scope)) if end is not None and end > attempt.at]
     if ends:
         raise TooManyFailures(max(1, math.ceil((max(ends) - attempt.at).total_seconds())))
 
 
-def _lock_where_limits_reached(attempt: SignInAttempt, user: StaffUser | None, *, beyond: bool) -> bool:
+def _lock_where_limits_reached(attempt: SignInAttempt, user: StaffUser | None, limits: tuple[_Limit, ...],
+                               *, beyond: bool) -> bool:
     """Lock the email and/or the address whose failures have reached its limit (`beyond`: gone
     past it, this attempt included, before its password is checked). Whether any was locked."""
     until = attempt.at + timedelta(minutes=current_app.config["SIGNIN_LOCKOUT_MINUTES"])
     reached = []
-    for limit in _LIMITS:
+    for limit in limits:
         if not getattr(attempt, limit.scope):
             continue  # no address known: only the email counts
         locks_at = current_app.config[limit.setting] + (1 if beyond else 0)
@@ -267,9 +343,9 @@ def _lock_where_limits_reached(attempt: SignInAttempt, user: StaffUser | None, *
     for limit in reached:
         setattr(attempt, limit.locked_until, until)
         audit.record("staff.sign_in_locked", "staff_user", user.id if user else None,
-                     scope=limit.scope, until=until.isoformat())
+                     scope=limit.name, until=until.isoformat())
         # The log names no email or address (the table keeps only the email's hash).
-        log.warning("sign-in locked", extra={"action": f"sign_in.locked_{limit.scope}",
+        log.warning("sign-in locked", extra={"action": f"sign_in.locked_{limit.name}",
                                              "object_type": "staff_user",
                                              "object_id": user.id if user else None})
     db.session.commit()

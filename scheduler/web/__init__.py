@@ -10,7 +10,7 @@ from ..extensions import csrf
 from . import admin, api_reference, appointments, booking, clinicians, home, patients, schedule, waitlist
 from .display import register_filters
 from .forms import field_label
-from .pages import link_for, menu_for
+from .pages import in_settings, link_for, menu_for, settings_menu_for
 
 # The monitoring pages are notifications' (notifications.web), registered by the app factory.
 # appointments adds its routes to booking's blueprint
@@ -21,6 +21,8 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     register_filters(app)
     app.add_template_global(menu_for)
+    app.add_template_global(settings_menu_for)
+    app.add_template_global(in_settings)
     app.add_template_global(link_for)
     app.add_template_global(field_label)
     for blueprint in BLUEPRINTS:

@@ -5,6 +5,7 @@ settings; the services make the change and write the audit trail.
 """
 from __future__ import annotations
 
+import re
 import zoneinfo
 from functools import lru_cache
 
@@ -21,7 +22,7 @@ from ..services import staff as staff_service
 from ..services import staffing as staffing_service
 from . import admin_forms, forms
 from .access import current_staff, page_for
-from .display import role_name
+from .display import clock_label, clock_options, role_name
 from .forms import FORM, REFUSALS, flatten, refusal, status_of
 from .pages import web_blueprint
 
@@ -58,6 +59,8 @@ def _clinic_page(values: dict[str, str], problems: dict[str, str], first_time: b
         "web/admin/clinic.html", title="Clinic settings", v=values, problems=problems,
         first_time=first_time, layout=admin_forms.layout(values), days=admin_forms.DAY_NAMES,
         zones=_zone_names(), units=[(u, u) for u in admin_forms.UNITS],
+        times=clock_options(values.values()),
+        time_formats=admin_forms.TIME_FORMAT_OPTIONS,
     ), status
 
 
@@ -89,7 +92,13 @@ def _read_clinic_settings(entered: dict[str, str]) -> tuple[dict, dict[str, str]
     except ValidationError as invalid:
         settings, schema_problems = {}, flatten(invalid.messages)
     problems = {**admin_forms.place_problems(schema_problems, posted), **posted.problems}
-    return settings, problems
+    return settings, {name: _CLOCK_TIME.sub(lambda time: clock_label(time.group()), text)
+                      for name, text in problems.items()}
+
+
+# The schema names times as HH:MM ("09:00-08:00 must open before it closes"); the page says
+# them in the clinic's own format, as everywhere else.
+_CLOCK_TIME = re.compile(r"\b([01][0-9]|2[0-3]):[0-5][0-9]\b")
 
 
 # --- Chairs ---------------------------------------------------------------------------------

@@ -26,8 +26,10 @@ MOST_ROWS_READ = 50  # rows past this are ignored: a crafted form cannot make us
 UNITS = {"minutes": 1, "hours": 60, "days": 24 * 60}
 CHANNELS = ("sms", "email")
 
-TEXTS = ("name", "phone", "sms_name", "timezone", "oncall_email", "crisis_text")
-REQUIRED_TEXTS = ("name", "timezone", "crisis_text")
+TEXTS = ("name", "phone", "sms_name", "timezone", "time_format", "oncall_email", "crisis_text")
+REQUIRED_TEXTS = ("name", "timezone", "time_format", "crisis_text")
+TIME_FORMAT_OPTIONS = (("12h", "12-hour: 9:30 AM, 2:00 PM"), ("24h", "24-hour: 09:30, 14:00"))
+WINDOWS_SHOWN = 2  # opening windows a day the hours grid always offers (a morning and an afternoon)
 NUMBERS = ("slot_step_minutes", "alert_score_at_or_below", "escalation_minutes", "waitlist_offer_minutes")
 REQUIRED = "Required."
 _WHOLE_NUMBER = re.compile(r"^-?[0-9]{1,9}$")  # small enough for any SQL integer
@@ -37,7 +39,7 @@ def default_settings(crisis_text: str, opening_hours: dict, reminder_rules: list
                      checkin_rules: list) -> dict[str, Any]:
     """What the form offers before the clinic is first set up: the values update_clinic starts
     a new clinic with (a test keeps the two the same), name and time zone still to fill in."""
-    return {"name": "", "phone": None, "sms_name": None, "timezone": "",
+    return {"name": "", "phone": None, "sms_name": None, "timezone": "", "time_format": "24h",
             "opening_hours": opening_hours, "closed_dates": [], "slot_step_minutes": 15,
             "quiet_hours": {"start": "21:00", "end": "08:00"}, "reminder_rules": reminder_rules,
             "checkin_rules": checkin_rules, "alert_score_at_or_below": 3, "escalation_minutes": 60,
@@ -51,7 +53,10 @@ def form_values(settings: Mapping[str, Any]) -> dict[str, str]:
     for name in NUMBERS:
         values[name] = "" if settings.get(name) is None else str(settings[name])
     for day in WEEKDAYS:
-        for row, (opens, closes) in enumerate((settings.get("opening_hours") or {}).get(day, [])):
+        spans = (settings.get("opening_hours") or {}).get(day, [])
+        if not spans:
+            values[f"opening_hours.{day}.closed"] = "1"
+        for row, (opens, closes) in enumerate(spans):
             values[f"opening_hours.{day}.{row}.opens"] = opens
             values[f"opening_hours.{day}.{row}.closes"] = closes
     values["closed_dates"] = "\n".join(settings.get("closed_dates") or [])
@@ -89,27 +94,30 @@ def _amount(prefix: str, name: str, minutes: int) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Layout:
-    """How many rows the form shows: those in use, and room to add one more span or rules."""
+    """How many rows the form shows: those in use, and room to add rules; and how many opening
+    windows each day of the hours grid has (the same for every day, so it stays a grid)."""
 
-    spans: dict[str, int]
+    windows: int
     reminder_rows: int
     checkin_rows: int
 
 
 def layout(values: Mapping[str, str]) -> Layout:
-    spans = {day: min(MAX_SPANS_PER_DAY, _rows_used(values, f"opening_hours.{day}") + 1)
-             for day in WEEKDAYS}
-    return Layout(spans,
+    most = max(_rows_used(values, f"opening_hours.{day}") for day in WEEKDAYS)
+    windows = max(WINDOWS_SHOWN, most + 1 if most >= WINDOWS_SHOWN else 0)  # room for one more
+    return Layout(min(MAX_SPANS_PER_DAY, windows),
                   min(MAX_RULES, _rows_used(values, "reminder_rules") + BLANK_ROWS),
                   min(MAX_RULES, _rows_used(values, "checkin_rules") + BLANK_ROWS))
 
 
 def _rows_used(values: Mapping[str, str], prefix: str) -> int:
-    """One past the last row under `prefix` with anything in it (0 when none is)."""
+    """One past the last row under `prefix` with anything in it (0 when none is). A unit alone
+    is not something in it: a blank row's unit select posts one too, and counting it made the
+    form grow two rows each time it was refused."""
     used = 0
     for name, value in values.items():
         head, _, rest = name.partition(prefix + ".")
-        if head == "" and rest and str(value).strip():
+        if head == "" and rest and str(value).strip() and not rest.endswith(".unit"):
             row = rest.split(".", 1)[0]
             if row.isdigit() and int(row) < MOST_ROWS_READ:
                 used = max(used, int(row) + 1)
@@ -170,6 +178,12 @@ def _read_opening_hours(form: Mapping[str, str], posted: PostedSettings) -> None
     hours: dict[str, list[list[str]]] = {}
     for day in WEEKDAYS:
         spans = hours[day] = []
+        if form.get(f"opening_hours.{day}.closed"):
+            if any(form.get(f"opening_hours.{day}.{row}.{end}", "").strip()
+                   for row in range(MAX_SPANS_PER_DAY) for end in ("opens", "closes")):
+                # Which was meant, open or closed? Asked, rather than guessed.
+                posted.problems[f"opening_hours.{day}.closed"] = "Untick Closed, or clear the day's times."
+            continue
         for row in range(MAX_SPANS_PER_DAY):
             prefix = f"opening_hours.{day}.{row}"
             opens = form.get(f"{prefix}.opens", "").strip()

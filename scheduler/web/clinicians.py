@@ -22,7 +22,7 @@ from ..services.schedule import sessions_with_ids
 from . import forms
 from .access import page_for
 from .admin_forms import DAY_NAMES, FRIENDLIER
-from .display import clinic_span, role_name
+from .display import clinic_span, clock_options, role_name
 from .pages import web_blueprint
 
 bp = web_blueprint("clinician_pages", __name__, url_prefix="/admin")
@@ -165,7 +165,8 @@ def _clinician_page(found, problems=None, entered=None, needed=(), removing=None
         "web/clinicians/clinician.html", title=found.name, clinician=found, problems=problems,
         summary=forms.labelled(problems, LABELS), entered={"name": found.name, "role": found.role, **dict(entered or {})},
         roles=_role_options(), shifts=upcoming[:SHIFTS_SHOWN], more=len(upcoming) - SHIFTS_SHOWN,
-        needed=needed, removing=removing, to_move=to_move, days=DAY_NAMES), status
+        needed=needed, removing=removing, to_move=to_move, days=DAY_NAMES,
+        times=clock_options(dict(entered or {}).values())), status
 
 
 # --- reading the forms --------------------------------------------------------------------------

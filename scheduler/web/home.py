@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from flask import redirect, render_template, request, send_from_directory, session, url_for
+from flask import current_app, redirect, render_template, request, send_from_directory, session, url_for
 
 from ..services import staff
 from ..services.errors import Unauthorized
@@ -28,8 +28,10 @@ def sign_in():
     if request.method == "GET":
         return render_template("web/sign_in.html", email="", next=next_page)
     email = request.form.get("email", "")[:254]
+    device = request.cookies.get(staff.device_cookie_name(email))
     try:
-        issued = staff.sign_in(email, request.form.get("password", "")[:1024], request.remote_addr or "")
+        issued = staff.sign_in(email, request.form.get("password", "")[:1024], request.remote_addr or "",
+                               device_cookie=device)
     except Unauthorized:
         return render_template("web/sign_in.html", email=email, next=next_page,
                                problem="Wrong email or password."), 401
@@ -37,7 +39,17 @@ def sign_in():
         return _locked_out(email, next_page, refused.retry_after)
     session.clear()  # a fresh session on sign-in: no fixation of an earlier one
     session[SESSION_KEY] = issued.token
-    return redirect(next_page or url_for(HOME[issued.role]))
+    return _trust_this_browser(redirect(next_page or url_for(HOME[issued.role])), email)
+
+
+def _trust_this_browser(response, email: str):
+    """A fresh device cookie for this account, sent back to the sign-in page only: it lets this
+    browser sign in while strangers' guesses have the account locked out."""
+    cookie = staff.device_cookie_for(email)
+    if cookie is not None:
+        response.set_cookie(cookie.name, cookie.value, max_age=cookie.max_age, path=url_for(".sign_in"),
+                            httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
 
 
 def _locked_out(email: str, next_page: str | None, retry_after: int):

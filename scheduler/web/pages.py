@@ -11,6 +11,8 @@ from ..models.staff import ADMIN, FRONT_DESK, MONITORING
 from ..services.errors import NotFound
 from .access import current_staff
 
+SETTINGS = "settings"  # the menu's entry for SETTINGS_PAGES, below
+
 # Every page a role may open, in the order the menu shows them. Which roles see an entry comes
 # from the view's own @page_for, so the menu and the 403 can never disagree.
 NAVIGATION = (
@@ -23,12 +25,19 @@ NAVIGATION = (
     ("monitoring.inbox", "Inbox"),
     ("monitoring.today", "Today in the clinic"),
     ("monitoring.failed_messages", "Failed messages"),
+    (SETTINGS, "Settings"),
+)
+# The admin's set-up pages share the one "Settings" entry above, which opens the first of them
+# this role may open, and are listed on a second line on each of them: fourteen entries did not
+# fit one line of a 1280-pixel front-desk screen.
+SETTINGS_PAGES = (
     ("admin.clinic", "Clinic settings"),
     ("admin.chairs", "Chairs"),
     ("admin.treatment_types", "Treatment types"),
     ("clinician_pages.clinicians", "Clinicians"),
     ("admin.staff", "Staff"),
 )
+SETTINGS_BLUEPRINTS = ("admin", "clinician_pages")  # a clinician's own page is under Settings too
 HOME = {FRONT_DESK: "schedule.schedule", MONITORING: "monitoring.alerts", ADMIN: "schedule.schedule"}
 LAST_PAGE = 10_000  # keeps a typed ?page= inside SQL's integers
 
@@ -56,10 +65,27 @@ def web_blueprint(name: str, import_name: str, **options) -> Blueprint:
 
 
 def menu_for(role: str | None) -> list[tuple[str, str]]:
-    """(endpoint, label) of every page this role may open; pages not built yet are left out."""
-    views = current_app.view_functions
-    return [(endpoint, label) for endpoint, label in NAVIGATION
-            if endpoint in views and role in getattr(views[endpoint], "allowed_roles", ())]
+    """(endpoint, label) of every page this role may open; pages not built yet are left out.
+    "Settings" stands for the first of SETTINGS_PAGES the role may open, if any."""
+    settings = settings_menu_for(role)
+    entries = [(settings[0][0] if settings else None, label) if endpoint == SETTINGS else (endpoint, label)
+               for endpoint, label in NAVIGATION]
+    return [(endpoint, label) for endpoint, label in entries if _may_open(role, endpoint)]
+
+
+def settings_menu_for(role: str | None) -> list[tuple[str, str]]:
+    """(endpoint, label) of the set-up pages this role may open: the second line of the menu."""
+    return [(endpoint, label) for endpoint, label in SETTINGS_PAGES if _may_open(role, endpoint)]
+
+
+def in_settings(endpoint: str | None) -> bool:
+    """Whether this page is one of the set-up pages the menu's "Settings" entry stands for."""
+    return bool(endpoint) and endpoint.split(".", 1)[0] in SETTINGS_BLUEPRINTS
+
+
+def _may_open(role: str | None, endpoint: str | None) -> bool:
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    return view is not None and role in getattr(view, "allowed_roles", ())
 
 
 def link_for(endpoint: str, **values) -> str | None:

@@ -12,7 +12,7 @@ from .conftest import no_serious_problems, sign_in
 
 
 def test_a_sick_day_leaves_sessions_the_schedule_marks_to_move(page, live_app, shoot):
-    admin, _, _, _, booked = staffed_day(live_app)  # Dr. Ortiz 08:00-17:00, one spray at 10:00
+    admin, _, _, _, booked = staffed_day(live_app, "12h")  # Dr. Ortiz 08:00-17:00, one spray at 10:00
     admin.post("/clinicians", json={"name": "Sam Reyes", "role": "nurse"})
     for name in ("Chair 3", "Chair 4"):
         assert admin.post("/chairs", json={"name": name}).status_code == 201
@@ -24,8 +24,8 @@ def test_a_sick_day_leaves_sessions_the_schedule_marks_to_move(page, live_app, s
     page.get_by_role("button", name="Add the clinician").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dr. Lee Park")
     page.get_by_label("Day (required)", exact=True).fill("2026-06-02")
-    page.get_by_label("From (required)", exact=True).fill("08:00")
-    page.get_by_label("Until (required)", exact=True).fill("12:00")
+    page.get_by_label("From (required)", exact=True).select_option(label="8:00 AM")  # the clinic's format
+    page.get_by_label("Until (required)", exact=True).select_option(label="12:00 PM")
     page.get_by_role("button", name="Add the shift").click()
     expect(page.get_by_role("status")).to_contain_text("Shift added: Tue 2 Jun, 8:00 AM – 12:00 PM.")
     for _ in range(3):  # four sprays at 10:00 need both prescribers
@@ -52,7 +52,7 @@ def test_a_sick_day_leaves_sessions_the_schedule_marks_to_move(page, live_app, s
 
     page.goto("/schedule?day=2026-06-02")
     staff = page.get_by_role("region", name="Staff on shift")
-    expect(staff).to_contain_text("Prescribers: 1 on shift 08:00–17:00, at most 2 needed at once: more than on shift")
+    expect(staff).to_contain_text("Prescribers: 1 on shift 8:00 AM–5:00 PM, at most 2 needed at once: more than on shift")
     expect(staff).to_contain_text("Dr. Ana Ortiz")
     expect(page.get_by_role("region", name="4 sessions with no clinician to cover").get_by_role("link")).to_have_count(4)
     expect(page.get_by_text("⚠ No clinician to cover", exact=True)).to_have_count(4)

@@ -7,6 +7,7 @@ from scheduler.web.admin_forms import form_values, layout, place_problems, setti
 
 SETTINGS = {
     "name": "Harbour Clinic", "phone": None, "sms_name": "Harbour", "timezone": "Europe/London",
+    "time_format": "24h",
     "opening_hours": {"mon": [["09:00", "12:00"], ["13:00", "17:00"]], "sat": [["10:00", "14:00"]]},
     "closed_dates": ["2026-12-25", "2026-12-26"], "slot_step_minutes": 15,
     "quiet_hours": {"start": "21:00", "end": "08:00"},
@@ -35,9 +36,10 @@ def test_settings_shown_on_the_form_come_back_the_same():
     assert posted.settings == expected
 
 
-def test_each_day_offers_one_more_span_and_rules_two_more_rows():
+def test_the_hours_grid_offers_two_windows_a_day_or_one_more_than_used_and_rules_two_more_rows():
+    assert layout(form_values({**SETTINGS, "opening_hours": {"mon": [["09:00", "17:00"]]}})).windows == 2
     shape = layout(form_values(SETTINGS))
-    assert shape.spans["mon"] == 3 and shape.spans["sat"] == 2 and shape.spans["sun"] == 1
+    assert shape.windows == 3  # Monday has a lunch break: room for a third window
     assert (shape.reminder_rows, shape.checkin_rows) == (4, 3)
     crowded = {f"reminder_rules.{n}.offset": "1" for n in range(10)}
     assert layout(crowded).reminder_rows == 10  # never more rows than the schema takes

@@ -158,6 +158,8 @@ def test_admin_changes_hours_quiet_hours_and_rules(app):
     })
     form.pop("reminder_rules.0.email")
     form.pop("reminder_rules.1.sms")
+    form.pop("opening_hours.sat.closed")  # opened on Saturdays
+    form["opening_hours.fri.closed"] = "1"
     assert admin.post("/admin/clinic", form).status_code == 303
     settings = api_as(app, "admin").get("/clinic").json
     assert settings["opening_hours"]["mon"] == [["09:00", "12:00"], ["13:00", "17:00"]]

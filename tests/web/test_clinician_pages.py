@@ -16,7 +16,7 @@ PRESCRIBER_FOR_TWO = [{"role": "prescriber", "patients_per_staff": 2}]
 @pytest.fixture
 def clinic(app):
     admin = api_as(app, "admin")
-    return admin, set_up_clinic(admin)
+    return admin, set_up_clinic(admin, time_format="12h")
 
 
 def _clinician_id(response) -> int:
@@ -24,11 +24,11 @@ def _clinician_id(response) -> int:
     return int(re.fullmatch(r"/admin/clinicians/(\d+)", response.headers["Location"]).group(1))
 
 
-def staffed_day(app):
+def staffed_day(app, time_format: str = "24h"):
     """Dr. Ana Ortiz on shift Tuesday 2 June 08:00-17:00; a nasal spray needing half a
     prescriber, booked for one patient at 10:00."""
     admin = api_as(app, "admin")
-    ids = set_up_clinic(admin)
+    ids = set_up_clinic(admin, time_format=time_format)
     spray = admin.post("/treatment-types", json={"name": "Nasal spray", "duration_minutes": 120,
                                                   "buffer_minutes": 10, "staffing": PRESCRIBER_FOR_TWO}).json["id"]
     doctor = admin.post("/clinicians", json={"name": "Dr. Ana Ortiz", "role": "prescriber"}).json["id"]
@@ -127,10 +127,10 @@ def test_a_needed_shift_is_kept_until_removed_anyway_and_its_sessions_are_listed
     refused = pages.post(path, {"action": "remove_shift", "shift_id": str(shift)})
     assert refused.status_code == 409
     page = text_of(refused)
-    assert "The shift Tue 2 Jun, 8:00 AM – 5:00 PM is still needed: 1 booked session would have no clinician" in page
+    assert "The shift Tue 2 Jun, 08:00 – 17:00 is still needed: 1 booked session would have no clinician" in page
     html = refused.get_data(as_text=True)
     assert f'href="/appointments/{booked["id"]}#reschedule"' in html
-    assert "Tue 2 Jun, 10:00 AM – 12:00 PM: Ada Lovelace, Nasal spray" in page
+    assert "Tue 2 Jun, 10:00 – 12:00: Ada Lovelace, Nasal spray" in page
     assert "Remove anyway" in page
     assert len(api_as(app, "admin").get(f"/clinicians/{doctor}/shifts").json) == 1
 
@@ -138,8 +138,8 @@ def test_a_needed_shift_is_kept_until_removed_anyway_and_its_sessions_are_listed
     assert forced.status_code == 303
     after = pages.get(forced.headers["Location"])
     page = text_of(after)
-    assert "Shift removed: Tue 2 Jun, 8:00 AM – 5:00 PM. 1 booked session now needs a new time" in page
-    assert "Sessions that need a new time Tue 2 Jun, 10:00 AM – 12:00 PM: Ada Lovelace" in page
+    assert "Shift removed: Tue 2 Jun, 08:00 – 17:00. 1 booked session now needs a new time" in page
+    assert "Sessions that need a new time Tue 2 Jun, 10:00 – 12:00: Ada Lovelace" in page
     assert f'href="/appointments/{booked["id"]}#reschedule"' in after.get_data(as_text=True)
     assert api_as(app, "admin").get(f"/clinicians/{doctor}/shifts").json == []
 
@@ -227,7 +227,8 @@ def test_only_the_admin_opens_the_clinicians_pages(app, clinic, role):
         assert pages.get(path).status_code == 403
         assert pages.post(path, {"action": "deactivate", "clinician_id": str(nurse)}).status_code == 403
     assert "Clinicians" not in text_of(pages.get("/schedule"))
-    assert "Clinicians" in text_of(pages_as(app, "admin").get("/schedule"))
+    assert "Settings" in text_of(pages_as(app, "admin").get("/schedule"))
+    assert "Clinicians" in text_of(pages_as(app, "admin").get("/admin/chairs"))  # under Settings
 
 
 def test_a_stranger_is_sent_to_sign_in(app, clinic):

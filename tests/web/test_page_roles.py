@@ -7,7 +7,7 @@ import pytest
 from notifications.web import STAFF_BLUEPRINTS
 from scheduler.models.staff import ROLES
 from scheduler.web import BLUEPRINTS
-from scheduler.web.pages import menu_for
+from scheduler.web.pages import menu_for, settings_menu_for
 
 from .pages import pages_as
 
@@ -17,9 +17,10 @@ MENU = {
     "front_desk": ("Schedule", "Patients", "Book a course", "Due for maintenance", "Waitlist"),
     "monitoring": ("Schedule", "Patients", "Waitlist", "Alerts", "Inbox", "Today in the clinic", "Failed messages"),
     "admin": ("Schedule", "Patients", "Book a course", "Due for maintenance", "Waitlist", "Alerts", "Inbox",
-              "Today in the clinic", "Failed messages", "Clinic settings", "Chairs",
-              "Treatment types", "Clinicians", "Staff"),
+              "Today in the clinic", "Failed messages", "Settings"),
 }
+SETTINGS_MENU = {"front_desk": (), "monitoring": (),
+                 "admin": ("Clinic settings", "Chairs", "Treatment types", "Clinicians", "Staff")}
 WEB = {blueprint.name for blueprint in (*BLUEPRINTS, *STAFF_BLUEPRINTS)}
 
 
@@ -73,3 +74,4 @@ def test_a_role_gets_403_from_every_page_not_for_it(app, role):
 def test_each_role_has_its_menu(app, role):
     with app.app_context():
         assert tuple(label for _, label in menu_for(role)) == MENU[role]
+        assert tuple(label for _, label in settings_menu_for(role)) == SETTINGS_MENU[role]

@@ -13,6 +13,7 @@ from .staffing import STAFFING, refuse_repeated_roles
 
 CHANNELS = ("sms", "email")
 MINUTES_IN_30_DAYS = 30 * 24 * 60
+TIME_FORMATS = ("12h", "24h")
 
 
 class QuietHoursSchema(Schema):
@@ -119,6 +120,9 @@ class ClinicSchema(Schema):
                        "always opens an urgent one)", "example": 20})
     gad7_alert_at = Count(1, 21, allow_none=True, metadata={
         "description": "a GAD-7 total at or above which an alert opens; null: none", "example": 15})
+    time_format = fields.String(validate=validate.OneOf(TIME_FORMATS), metadata={
+        "description": "how the staff pages write times of day: 12h (9:30 AM) or 24h (09:30)",
+        "example": "12h"})
     oncall_email = Email(allow_none=True, validate=validate.Length(max=254), metadata={
         "description": "where alerts not acknowledged within escalation_minutes are emailed",
         "example": "oncall@demo.clinic"})

@@ -31,3 +31,20 @@ document.addEventListener("DOMContentLoaded", () => {
   const problems = document.querySelector(".problems");
   if (problems) problems.focus();
 });
+
+// settings slice (issue 14): in the clinic's weekly hours grid, a time chosen for a day marked
+// closed opens it, and marking a day closed clears its times, so "closed" and the times never
+// disagree (without the script the server asks which was meant).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("table.hours-grid tbody tr").forEach((day) => {
+    const closed = day.querySelector("input[type=checkbox]");
+    const times = day.querySelectorAll("select");
+    if (!closed) return;
+    times.forEach((time) => time.addEventListener("change", () => {
+      if (time.value) closed.checked = false;
+    }));
+    closed.addEventListener("change", () => {
+      if (closed.checked) times.forEach((time) => { time.value = ""; });
+    });
+  });
+});
