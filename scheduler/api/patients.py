@@ -6,6 +6,7 @@ from .blueprint import Blueprint
 from .access import ALL_STAFF, BOOKERS, roles
 from .paging import PAGES, QueryPage
 from .schemas.patients import NewPatientSchema, PatientQuerySchema, PatientSchema, PatientUpdateSchema
+from .schemas.errors import DuplicatePatientErrorSchema
 
 blp = Blueprint("patients", __name__, url_prefix="/api/v1/patients", description="Patients")
 
@@ -27,9 +28,9 @@ class Patients(MethodView):
     @roles(*BOOKERS)
     @blp.arguments(NewPatientSchema)
     @blp.response(201, PatientSchema)
-    @blp.error_response(409, "a patient with the same name and the same phone, email or date of "
-                             "birth is registered already: `duplicates` lists them "
-                             "(`[{id, shared}]`); send `allow_duplicate` true to register anyway")
+    @blp.alt_response(409, schema=DuplicatePatientErrorSchema, description=(
+        "a patient with the same name and the same phone, email or date of birth is registered "
+        "already: `duplicates` lists them; send `allow_duplicate` true to register anyway"))
     def post(self, fields):
         """Register a patient
 

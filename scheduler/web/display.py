@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, g
 
 from .. import clock
+from ..phones import for_display
 from ..services.clinic import find_clinic
 
 UTC = ZoneInfo("UTC")
@@ -59,6 +60,12 @@ def clinic_time(instant: datetime | None, style: str = "%a %d %b %Y, %H:%M", zon
     moment = local(instant)
     text = _clock(moment).join(moment.strftime(part) for part in style.split(CLOCK))
     return f"{text} {moment.tzname()}" if zone and "%H" in style else text
+
+
+def form_clock(instant: datetime) -> str:
+    """The clinic-local time of day as forms and links carry it, "HH:MM" whatever the clinic's
+    format: what the course form's preferred time reads back, never text for a person."""
+    return f"{local(instant):%H:%M}"
 
 
 CLOCK_STEP_MINUTES = 15  # the times of day a time select offers
@@ -139,6 +146,8 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(time_open, "time_open")
     app.add_template_filter(clinic_span, "clinic_span")
     app.add_template_filter(clock_label, "clock_label")
+    app.add_template_filter(form_clock, "form_clock")
+    app.add_template_filter(for_display, "phone")
     app.add_template_filter(day_span, "day_span")
     app.add_template_filter(people, "people")
     app.add_template_filter(role_name, "role_name")

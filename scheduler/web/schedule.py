@@ -45,7 +45,7 @@ def schedule():
         treatment_options=[(t.id, t.name) for t in treatments],
         grid=cells(sessions if view == WEEK else _drawn_as_cards(sessions), zone, view), hours=hours,
         pieces=_day_pieces(clinic, offered, held, chairs, span, hours) if view == DAY else {},
-        now=clock.now(), may_book=_may_book(offered),
+        now=clock.now(), may_book=_may_book(offered), open_days=_open_days(clinic, span, zone),
         previous=step(day, view, forward=False), next=step(day, view, forward=True),
         count=len(held),
         shifts=shifts, roles=staffing.roles_on_shift(span.start, span.end, shifts) if view == DAY else [],
@@ -68,6 +68,13 @@ def _day_pieces(clinic, offered, held, chairs, span: Span, hours: list[int]) -> 
     bookable = bookable_starts(clinic, offered, span.start, span.end) if _may_book(offered) else {}
     rows = row_starts(span.first, hours, clinic_zone())
     return day_pieces(held, [c.id for c in chairs], rows, opening_windows(clinic, span.start, span.end), bookable)
+
+
+def _open_days(clinic, span: Span, zone) -> set:
+    """The clinic-local days of the span the clinic opens on: the week offers booking on these."""
+    if clinic is None:
+        return set()
+    return {window.start.astimezone(zone).date() for window in opening_windows(clinic, span.start, span.end)}
 
 
 def _may_book(offered) -> bool:

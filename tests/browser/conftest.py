@@ -109,5 +109,7 @@ def sign_in(page, app, role: str) -> str:
 def no_serious_problems(page) -> None:
     """Fails when axe-core, run in this page as it now stands, finds a serious or critical
     accessibility problem."""
-    violations = Axe().run(page).response["violations"]
-    assert not [v["id"] for v in violations if v["impact"] in SERIOUS], violations
+    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in SERIOUS]
+    # Each problem with where it is and why, so a failure says what to fix.
+    assert not violations, [(v["id"], [(node["target"], node["failureSummary"]) for node in v["nodes"]])
+                            for v in violations]

@@ -93,6 +93,15 @@ def test_the_week_has_even_columns_one_line_day_names_and_today_said_in_words(pa
     no_serious_problems(page)
     shoot("schedule-week-desktop")
 
+    # A chair's day books from there, on the days the clinic opens (weekdays here); the course
+    # form opens with that day and that chair.
+    expect(page.get_by_role("link", name="Book Chair 1 from Fri 05 Jun")).to_be_visible()
+    expect(page.get_by_role("link", name="Book Chair 1 from Sat 06 Jun")).to_have_count(0)
+    page.get_by_role("link", name="Book Chair 2 from Wed 03 Jun").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Book a course")
+    expect(page.get_by_label("First date")).to_have_value("2026-06-03")
+    assert page.get_by_label("Chair", exact=True).evaluate("s => s.options[s.selectedIndex].text") == "Chair 2"
+
 
 def test_on_a_phone_the_week_scrolls_sideways_under_its_day_names_and_says_so(page, live_app, shoot):
     _clinic_with_a_session(live_app, "10:00", chair=1)

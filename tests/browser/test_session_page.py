@@ -27,6 +27,76 @@ def _course(app, sessions=3):
     return admin, ids, booked.json["appointments"]
 
 
+def _left_edges(page, *names) -> set[float]:
+    return {round(page.get_by_role("button", name=name, exact=True).bounding_box()["x"]) for name in names}
+
+
+def _sessions_listed(page) -> list[str]:
+    rows = page.locator("table tbody tr")
+    return [rows.nth(n).locator("th").inner_text() + " " + rows.nth(n).locator("td").first.inner_text()
+            for n in range(rows.count())]
+
+
+def test_front_desk_moves_a_session_to_a_free_time_and_the_course_stays_in_order(page, live_app, shoot):
+    _, _, (first, _, _) = _course(live_app)
+    sign_in(page, live_app, "front_desk")
+    page.goto(f"/appointments/{first['id']}")
+    expect(page.get_by_role("link", name="(617) 555-0142")).to_have_attribute("href", "tel:+16175550142")
+    shoot("session-page-move")
+    # The day box and the time list stand in one column, and so do their buttons.
+    assert len(_left_edges(page, "List free times", "Reschedule")) == 1
+    boxes = [page.get_by_label(label).bounding_box() for label in ("Free times around", "Move to (required)")]
+    assert boxes[0]["x"] == boxes[1]["x"] and boxes[0]["width"] == boxes[1]["width"]
+    no_serious_problems(page)
+
+    page.get_by_label("Free times around").fill("2026-06-05")
+    page.get_by_role("button", name="List free times").click()
+    choices = page.get_by_label("Move to (required)").locator("option").all_inner_texts()
+    assert choices[1] == "09:00, Chair 1"  # Friday's first, with its chair
+    # Wednesday and Thursday hold the course's other sessions, a day apart: nothing fits there.
+    days = page.get_by_label("Move to (required)").locator("optgroup").evaluate_all("gs => gs.map(g => g.label)")
+    assert days == ["Fri 05 Jun 2026"]
+    page.get_by_label("Move to (required)").select_option(clinic_time("2026-06-05", "09:00"))
+    page.get_by_role("button", name="Reschedule").click()
+    expect(page.get_by_role("status")).to_contain_text("Moved to Fri 05 Jun 2026, 09:00")
+    expect(page.locator("dl.facts")).to_contain_text("Induction course, session 3")
+
+    page.get_by_role("link", name="Induction course").click()
+    assert _sessions_listed(page) == ["Session 1 Wed 03 Jun 2026, 09:00 EDT", "Session 2 Thu 04 Jun 2026, 09:00 EDT",
+                                      "Session 3 Fri 05 Jun 2026, 09:00 EDT"]
+    shoot("session-page-course-after-move")
+
+
+def test_the_days_actions_appear_when_their_time_comes_and_an_early_discharge_takes_a_reason(
+        page, live_app, clock, shoot):
+    admin, ids, (first, _, _) = _course(live_app)
+    assert admin.patch(f"/treatment-types/{ids.treatment}", json={"observation": PLAN}).status_code == 200
+    live_app.config["TOKEN_TTL_HOURS"] = 48  # the sign-in outlasts the night the clock skips
+    sign_in(page, live_app, "admin")  # books and discharges, as a small clinic's manager does
+    page.goto(f"/appointments/{first['id']}")
+    expect(page.get_by_role("button", name="Check in")).to_have_count(0)
+    expect(page.get_by_role("button", name="No-show")).to_have_count(0)
+    expect(page.locator("main")).to_contain_text("Check-in not yet: check-in opens 4 hours before the session.")
+    shoot("session-page-a-day-ahead")
+
+    clock.set(datetime.fromisoformat(clinic_time("2026-06-02", "08:30")))
+    page.reload()
+    expect(page.get_by_role("button", name="No-show")).to_have_count(0)  # not started yet
+    page.get_by_role("button", name="Check in").click()
+    expect(page.get_by_role("status")).to_contain_text("Checked in.")
+
+    clock.set(datetime.fromisoformat(clinic_time("2026-06-02", "09:40")))
+    page.reload()
+    expect(page.get_by_role("button", name="Complete", exact=True)).to_have_count(0)
+    expect(page.locator(".holds")).to_contain_text("minimum observation of 120 minutes is not over (80 minutes left)")
+    no_serious_problems(page)
+    shoot("session-page-held-by-the-plan")
+    page.get_by_label("Why discharge now").fill("Feels well; seen by Dr. Ortiz")
+    page.get_by_role("button", name="Complete anyway").click()
+    expect(page.get_by_role("status")).to_contain_text("The session is completed.")
+    expect(page.locator("dl.facts")).to_contain_text("completed")
+
+
 def test_a_cancelled_session_of_a_course_is_replaced_from_its_page(page, live_app, shoot):
     _, _, (_, second, _) = _course(live_app)
     sign_in(page, live_app, "front_desk")

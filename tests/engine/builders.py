@@ -240,7 +240,7 @@ def brute_maintenance(world: World, rules: CourseRules, not_before: datetime,
         course = [first]
         for k in range(1, rules.sessions):
             day = first_day + timedelta(days=k * rules.interval_days)
-            preferred = datetime.combine(day, time_of_day, tzinfo=world.zone).astimezone(UTC)
+            preferred = first_instant_at_or_after(day, time_of_day, world.zone)
             on_day = brute_slots_on_day(world, day)
             later = [slot for slot in on_day if slot[0] >= preferred]
             if not on_day:
@@ -249,6 +249,19 @@ def brute_maintenance(world: World, rules: CourseRules, not_before: datetime,
         else:
             return course
     return None
+
+
+def first_instant_at_or_after(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """The first instant whose wall clock on `day` reads `at` or later, found minute by minute:
+    a time that never happens (the spring-forward gap) is the moment the clocks jump, as the
+    clinic's hours read it, not the same time on the old offset (zoneinfo's fold=0)."""
+    wall = datetime.combine(day, at)
+    earliest = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    latest = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    instant = min(earliest, latest)
+    while instant.astimezone(zone).replace(tzinfo=None) < wall and instant < max(earliest, latest):
+        instant += timedelta(minutes=1)
+    return instant
 
 
 def brute_rule_violation(world: World, rules: CourseRules, starts: Sequence[datetime]) -> bool:

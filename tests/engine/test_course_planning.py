@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from builders import (
     assert_slots_are_bookable, brute_free_slots, brute_induction, brute_maintenance,
-    brute_rule_violation, every_day, hold, induction, local, maintenance, make_calendar,
+    World, brute_rule_violation, every_day, hold, induction, local, maintenance, make_calendar,
     make_chairs, make_clinic, make_treatment, overlaps, starts_of, utc, wall, weekday_hours,
 )
 from scheduler.engine.courses import (
@@ -559,3 +559,19 @@ def test_the_gap_of_a_moved_session_is_counted_on_the_clinics_clock_across_dst()
     assert sunday - saturday == timedelta(hours=23)
     assert too_close_to(clinic, sunday, [saturday], timedelta(hours=24)) is None
     assert too_close_to(clinic, sunday - timedelta(minutes=15), [saturday], timedelta(hours=24)) == saturday
+
+
+def test_a_maintenance_time_of_day_lost_to_the_spring_forward_gap_moves_to_the_jump():
+    # Found by the maintenance property: open 00:00-03:00 in London, first session at 01:10 on
+    # the Saturday; on Sunday 29 March 2026 the clocks jump from 01:00 to 02:00, so 01:10 never
+    # happens. The next session takes the first real time after it, 02:00 BST, as the clinic's
+    # hours read a time in the gap (and as the oracle now does).
+    clinic = make_clinic("Europe/London", every_day([["00:00", "03:00"]]), step=10)
+    calendar = make_calendar(clinic, make_treatment(30))
+    saturday = local("Europe/London", 2026, 3, 28, 1, 10)
+    slots = plan(calendar, maintenance(2, interval_days=1), saturday, days=0)
+    assert starts_of(slots) == [saturday, utc(2026, 3, 29, 1, 0)]
+    expected = brute_maintenance(World("Europe/London", every_day([["00:00", "03:00"]]), 10, 30, 0,
+                                       ((),), frozenset(), ()), maintenance(2, interval_days=1),
+                                 saturday, saturday)
+    assert expected == [(start, 1) for start in starts_of(slots)]

@@ -59,3 +59,9 @@ def text_of(response) -> str:
     """The page's visible words, tags removed and spaces squeezed, for assertions."""
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", response.get_data(as_text=True), flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def as_shown(e164: str) -> str:
+    """A US number as the pages show it: "+16175550123" -> "(617) 555-0123"."""
+    assert re.fullmatch(r"\+1\d{10}", e164), e164
+    return f"({e164[2:5]}) {e164[5:8]}-{e164[8:]}"

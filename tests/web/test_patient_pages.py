@@ -223,7 +223,7 @@ def test_the_same_name_and_phone_is_warned_about_before_anyone_is_added(app):
     page, html = warning_of(response), response.get_data(as_text=True)
     assert response.status_code == 409 and patient_count(app) == 1
     assert "Possible duplicate" in page
-    assert "Ada Lovelace, +16175550123, ada@example.com, date of birth not on file (same name, phone)" in page
+    assert "Ada Lovelace, (617) 555-0123, ada@example.com, date of birth not on file (same name, phone)" in page
     assert f'href="/patients/{first}">Open Ada Lovelace' in html
     assert 'value="ada "' in html  # what was typed is kept for "Add anyway"
     # Staff say it is someone else: added, the warning not asked again.
@@ -252,8 +252,8 @@ def test_a_phone_or_email_already_another_patients_is_pointed_out(app):
     response = pages_as(app, "front_desk").post("/patients/new", ADA)
     page = warning_of(response)
     assert response.status_code == 409 and patient_count(app) == 2
-    assert "Grace Hopper, +16175550123, g@example.com, date of birth not on file (same phone)" in page
-    assert "Alan Turing, +16175550199, ada@example.com, date of birth not on file (same email)" in page
+    assert "Grace Hopper, (617) 555-0123, g@example.com, date of birth not on file (same phone)" in page
+    assert "Alan Turing, (617) 555-0199, ada@example.com, date of birth not on file (same email)" in page
     assert 'name="add_anyway"' in response.get_data(as_text=True)
 
 
@@ -314,7 +314,7 @@ def test_a_phone_corrected_to_another_patients_is_pointed_out_before_saving(app)
     edited = {"first_name": "Ada", "last_name": "Lovelace", "phone": "617 555 0199", "timezone": ""}
     response = pages.post(f"/patients/{patient}/edit", edited)
     assert response.status_code == 409
-    assert "Grace Hopper, +16175550199, date of birth not on file (same phone)" in warning_of(response)
+    assert "Grace Hopper, (617) 555-0199, date of birth not on file (same phone)" in warning_of(response)
     assert desk.get(f"/patients/{patient}").json["phone"] == "+16175550123"
     # The patient's own unchanged details never count against them.
     assert pages.post(f"/patients/{patient}/edit", {**edited, "phone": "+16175550123",
@@ -363,7 +363,7 @@ def test_the_patients_page_shows_courses_messages_replies_and_a_stop(app, clock)
     page, html = text_of(response), response.get_data(as_text=True)
     assert response.status_code == 200
     assert page.count("Replied STOP: no texts until START") >= 2  # the banner and the consent line
-    assert "+16175550" in page
+    assert "(617) 555-0" in page
     # The course and its sessions, on the clinic's clock, each opening the appointment's page.
     course = desk_course_id(ward, sessions[0]["id"])
     assert f'href="/courses/{course}">Induction course</a>' in html

@@ -15,3 +15,18 @@ class ErrorSchema(Schema):
                        "its messages; list items are named by their index",
         "example": {"json": {"start": ["must include a UTC offset, e.g. 2026-03-02T09:00:00-05:00"]}},
     })
+
+
+class DuplicateSchema(Schema):
+    id = fields.Integer(metadata={"description": "the patient registered already", "example": 6})
+    shared = fields.List(fields.String(), metadata={
+        "description": "what the two share: name, phone, email, date of birth",
+        "example": ["name", "phone"]})
+
+
+class DuplicatePatientErrorSchema(ErrorSchema):
+    """The 409 of registering a patient who seems registered already."""
+
+    duplicates = fields.List(fields.Nested(DuplicateSchema), metadata={
+        "description": "the patients this one may be, each with what they share",
+        "example": [{"id": 6, "shared": ["name", "phone"]}]})
