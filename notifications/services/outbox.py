@@ -3,43 +3,48 @@
 The reactions to what scheduling announces (notifications.reactions) call these before the
 booking service commits: either the change and its messages are saved together, or neither is. What a change makes wrong (reminders for a session that moved or was
 cancelled) is cancelled in that same transaction.
+
+Each change's rows go in one multi-row INSERT (a course's confirmation, reminders and
+questionnaire messages together): one round trip instead of one per row, and no ORM object per
+row, since nothing in the transaction reads them back. A row already due wakes the workers
+(notifications.services.wakeups) when the transaction commits.
 """
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Iterable, Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from scheduler.engine import appointment_status as status
 from scheduler.extensions import db
 from scheduler.models import Appointment, Clinic, Patient, WaitlistOffer
 
 from notifications.engine import rules
-from notifications.models import Notification
-from notifications.services import questionnaires
+from notifications.models import Notification, Questionnaire
+from notifications.services import questionnaires, wakeups
 
 
 def sessions_booked(clinic: Clinic, sessions: Sequence[Appointment], now: datetime) -> None:
     """One confirmation for a whole course (it lists every session), reminders per session."""
-    first = sessions[0]
-    _add(first, rules.notices_for("confirmation", now), now)
+    rows = _rows_about(sessions[0], rules.notices_for("confirmation", now), now)
     for session in sessions:
-        _add(session, _reminders(clinic, session, now), now)
-    questionnaires.plan(clinic.questionnaire_rules, sessions, now)
+        rows += _rows_about(session, _reminders(clinic, session, now), now)
+    rows += _form_rows(questionnaires.plan(clinic.questionnaire_rules, sessions, now), now)
+    write(rows, now)
 
 
 def session_moved(clinic: Clinic, appointment: Appointment, moved_from: datetime, now: datetime) -> None:
     """The notice says from when to when: a patient with two sessions that week must tell which."""
     cancel_pending([appointment.id], "the session was rescheduled", now)
-    _add(appointment, rules.notices_for("reschedule", now), now, moved_from=moved_from)
-    _add(appointment, _reminders(clinic, appointment, now), now)
-    questionnaires.plan_moved(clinic.questionnaire_rules, appointment, now)
+    write(_rows_about(appointment, rules.notices_for("reschedule", now), now, moved_from=moved_from)
+          + _rows_about(appointment, _reminders(clinic, appointment, now), now)
+          + _form_rows(questionnaires.plan_moved(clinic.questionnaire_rules, appointment, now), now), now)
 
 
 def session_cancelled(appointment: Appointment, now: datetime) -> None:
     cancel_pending([appointment.id], "the session was cancelled", now)
-    _add(appointment, rules.notices_for("cancellation", now), now)
+    write(_rows_about(appointment, rules.notices_for("cancellation", now), now), now)
 
 
 def course_cancelled(cancelled: Sequence[Appointment], now: datetime) -> None:
@@ -47,25 +52,25 @@ def course_cancelled(cancelled: Sequence[Appointment], now: datetime) -> None:
     if not cancelled:
         return
     cancel_pending([a.id for a in cancelled], "the course was cancelled", now)
-    _add(cancelled[0], rules.notices_for("course_cancellation", now), now)
+    write(_rows_about(cancelled[0], rules.notices_for("course_cancellation", now), now), now)
 
 
 def session_missed(appointment: Appointment, now: datetime) -> None:
     cancel_pending([appointment.id], "the patient did not come", now)
-    _add(appointment, rules.notices_for("no_show", now), now)
+    write(_rows_about(appointment, rules.notices_for("no_show", now), now), now)
 
 
 def session_completed(clinic: Clinic, appointment: Appointment, now: datetime) -> None:
     cancel_pending([appointment.id], "the session is over", now)
-    _add(appointment, rules.checkins_for(now, clinic.checkin_rules), now)
+    write(_rows_about(appointment, rules.checkins_for(now, clinic.checkin_rules), now), now)
 
 
 def waitlist_offered(offers: Sequence[WaitlistOffer], now: datetime) -> None:
     """Each patient offered the freed time hears of it at once, by the channels they agreed to;
     the worker drops a text that quiet hours would hold past the offer's expiry."""
-    for offer in offers:
-        _add_rows(rules.notices_for("waitlist_offer", now), now, offer.entry.patient_id,
-                  waitlist_offer_id=offer.id)
+    write([row for offer in offers
+           for row in rows_for(rules.notices_for("waitlist_offer", now), now, offer.entry.patient_id,
+                               waitlist_offer_id=offer.id)], now)
 
 
 def texts_stopped(patient_ids: Sequence[int], now: datetime) -> None:
@@ -95,14 +100,16 @@ def texts_started(clinic: Clinic | None, patient_ids: Sequence[int], now: dateti
     rows = db.session.scalars(
         select(Notification).where(Notification.appointment_id.in_([a.id for a in sessions]),
                                    Notification.purpose.in_(("reminder", "reschedule")))).all()
+    planned = []
     for session in sessions:
         own = [r for r in rows if r.appointment_id == session.id]
         moved = max((r.created_at for r in own if r.purpose == "reschedule"), default=None)
         earlier = [(r.rule_minutes, r.error) for r in own if r.purpose == "reminder" and r.channel == "sms"
                    and (moved is None or r.created_at >= moved)]
         timezone = _patient(session).timezone
-        _add(session, rules.reminders_after_start(session.start_at, now, clinic.reminder_rules, earlier,
-                                                  clinic.quiet_hours, timezone), now)
+        planned += _rows_about(session, rules.reminders_after_start(
+            session.start_at, now, clinic.reminder_rules, earlier, clinic.quiet_hours, timezone), now)
+    write(planned, now)
 
 
 def cancel_pending(appointment_ids: Iterable[int], reason: str, now: datetime) -> None:
@@ -125,17 +132,34 @@ def _patient(session: Appointment) -> Patient:
     return db.session.get(Patient, session.patient_id)
 
 
-def _add(appointment: Appointment, planned: Iterable[rules.Planned], now: datetime,
-         moved_from: datetime | None = None) -> None:
-    _add_rows(planned, now, appointment.patient_id, appointment_id=appointment.id, moved_from=moved_from)
+def write(rows: list[dict], now: datetime) -> None:
+    """Every row in one executemany: SQLAlchemy's ORM bulk INSERT, sent by psycopg as one
+    pipeline. It would leave a None out of the statement, so that rows with different None
+    columns became separate statements; render_nulls keeps them in, one statement for all."""
+    if not rows:
+        return
+    db.session.execute(insert(Notification).execution_options(render_nulls=True), rows)
+    wakeups.announce(rows, now)
 
 
-def _add_rows(planned: Iterable[rules.Planned], now: datetime, patient_id: int, *,
-              appointment_id: int | None = None, waitlist_offer_id: int | None = None,
-              moved_from: datetime | None = None) -> None:
-    for item in planned:
-        db.session.add(Notification(
-            appointment_id=appointment_id, waitlist_offer_id=waitlist_offer_id, patient_id=patient_id,
-            channel=item.channel, purpose=item.purpose, rule_minutes=item.rule_minutes,
-            due_at=item.due_at, status="skipped" if item.skip_reason else "pending",
-            error=item.skip_reason, moved_from=moved_from, attempts=0, created_at=now, updated_at=now))
+def rows_for(planned: Iterable[rules.Planned], now: datetime, patient_id: int, *,
+             appointment_id: int | None = None, waitlist_offer_id: int | None = None,
+             questionnaire_id: int | None = None, moved_from: datetime | None = None) -> list[dict]:
+    """The notification rows for what was planned, as `write` takes them."""
+    return [dict(appointment_id=appointment_id, waitlist_offer_id=waitlist_offer_id,
+                 questionnaire_id=questionnaire_id, patient_id=patient_id, channel=item.channel,
+                 purpose=item.purpose, rule_minutes=item.rule_minutes, due_at=item.due_at,
+                 status="skipped" if item.skip_reason else "pending", error=item.skip_reason,
+                 moved_from=moved_from, attempts=0, created_at=now, updated_at=now)
+            for item in planned]
+
+
+def _rows_about(appointment: Appointment, planned: Iterable[rules.Planned], now: datetime,
+                moved_from: datetime | None = None) -> list[dict]:
+    return rows_for(planned, now, appointment.patient_id, appointment_id=appointment.id, moved_from=moved_from)
+
+
+def _form_rows(forms: Iterable[tuple[Questionnaire, list[rules.Planned]]], now: datetime) -> list[dict]:
+    return [row for form, planned in forms
+            for row in rows_for(planned, now, form.patient_id, appointment_id=form.appointment_id,
+                                questionnaire_id=form.id)]

@@ -14,6 +14,7 @@ from scheduler.models import Appointment, Clinic
 from scheduler.services import audit
 
 from notifications.engine import questionnaires as forms
+from notifications.engine import rules
 from notifications.models import Notification, Questionnaire
 from notifications.services import alerts
 
@@ -30,33 +31,34 @@ class FormClosed(Exception):
         self.why = why
 
 
-def plan(questionnaire_rules: Sequence[dict], sessions: Sequence[Appointment], now: datetime) -> None:
-    """Write the questionnaires the clinic's rules ask for around these newly booked sessions,
-    each with its messages and its one reminder, in the caller's transaction."""
+def plan(questionnaire_rules: Sequence[dict], sessions: Sequence[Appointment],
+         now: datetime) -> list[tuple[Questionnaire, list[rules.Planned]]]:
+    """The questionnaires the clinic's rules ask for around these newly booked sessions, written
+    in the caller's transaction (one flush for all), each with its messages and its one reminder
+    for the caller to write with the booking's other messages."""
     if not questionnaire_rules or not sessions:
-        return
+        return []
     patient_id = sessions[0].patient_id
     ordered = sorted(sessions, key=lambda s: s.start_at)
-    for due in forms.due_for([s.start_at for s in ordered], now, questionnaire_rules,
-                             _last_planned(patient_id)):
-        form = Questionnaire(patient_id=patient_id, appointment_id=ordered[due.session_index].id,
+    planned = [Questionnaire(patient_id=patient_id, appointment_id=ordered[due.session_index].id,
                              instrument=due.instrument, due_at=due.due_at,
                              expires_at=due.due_at + forms.ANSWER_DAYS)
-        db.session.add(form)
-        db.session.flush()
-        for purpose, at in ((FORM, due.due_at), (REMINDER, due.due_at + forms.REMIND_AFTER)):
-            for channel in CHANNELS:
-                db.session.add(Notification(
-                    appointment_id=form.appointment_id, questionnaire_id=form.id, patient_id=patient_id,
-                    channel=channel, purpose=purpose, due_at=at, status="pending", attempts=0,
-                    created_at=now, updated_at=now))
+               for due in forms.due_for([s.start_at for s in ordered], now, questionnaire_rules,
+                                        _last_planned(patient_id))]
+    db.session.add_all(planned)
+    db.session.flush()  # their ids, for the messages' links
+    return [(form, [rules.Planned(purpose, channel, at)
+                    for purpose, at in ((FORM, form.due_at), (REMINDER, form.due_at + forms.REMIND_AFTER))
+                    for channel in CHANNELS])
+            for form in planned]
 
 
-def plan_moved(questionnaire_rules: Sequence[dict], session: Appointment, now: datetime) -> None:
+def plan_moved(questionnaire_rules: Sequence[dict], session: Appointment,
+               now: datetime) -> list[tuple[Questionnaire, list[rules.Planned]]]:
     """A moved session: the forms due before it, again (its earlier messages were cancelled).
     A fortnightly form tied to it is not planned again here: the next booking's plan picks the
     series up."""
-    plan([r for r in questionnaire_rules or () if r.get("before_minutes") is not None], [session], now)
+    return plan([r for r in questionnaire_rules or () if r.get("before_minutes") is not None], [session], now)
 
 
 def _last_planned(patient_id: int) -> dict[str, datetime]:
