@@ -17,7 +17,8 @@ import socket
 import threading
 import traceback
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
+from functools import partial
 
 from flask import Flask, current_app
 from sqlalchemy import or_, select, update
@@ -28,6 +29,7 @@ from scheduler.extensions import db
 from notifications.channels.configured import channels_from_config
 from notifications.services.dispatch import dispatch
 from notifications.services.escalation import escalate_quietly
+from notifications.services import wakeups
 from notifications.services.overdue_forms import open_alerts_quietly
 from notifications.models import Notification
 
@@ -124,8 +126,10 @@ def run_forever(app: Flask) -> None:
                 pass  # a backlog: keep going
 
     scheduler = BlockingScheduler(timezone="UTC")
-    scheduler.add_job(tick, "interval", seconds=app.config["WORKER_POLL_SECONDS"],
+    alarm = wakeups.Alarm(partial(_run_now, scheduler, "send-due-notifications"))
+    scheduler.add_job(alarm.around(tick), "interval", seconds=app.config["WORKER_POLL_SECONDS"],
                       max_instances=1, coalesce=True, id="send-due-notifications")
+    wakeups.listen_in_background(app.config["SQLALCHEMY_DATABASE_URI"], alarm.ring, stopping)
     signal.signal(signal.SIGTERM, _leave_main_loop)
     log.info("worker started", extra={"action": worker_id})
     try:
@@ -137,6 +141,17 @@ def run_forever(app: Flask) -> None:
         if scheduler.running:
             scheduler.shutdown(wait=True)  # waits for the tick in hand
         log.info("worker stopped", extra={"action": worker_id})
+
+
+def _run_now(scheduler, job_id: str) -> None:
+    """A wake-up: the job's next run is now. Missing only while the scheduler starts or stops,
+    when the poll (or the stop) takes over."""
+    from apscheduler.jobstores.base import JobLookupError
+
+    try:
+        scheduler.modify_job(job_id, next_run_time=datetime.now(timezone.utc))
+    except JobLookupError:
+        pass
 
 
 def _leave_main_loop(signum, frame) -> None:
