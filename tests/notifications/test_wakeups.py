@@ -15,19 +15,11 @@ from notifications.services import wakeups
 from scheduler.extensions import db
 from tests.conftest import _make_app
 from tests.factories import api_as, make_patient, set_up_clinic
-from tests.notifications.standins import TwilioStandIn
 
 NOW = datetime(2026, 6, 1, 14, 0, tzinfo=timezone.utc)  # Monday 10:00 in New York
 SESSION_START = "2026-06-03T10:00:00-04:00"
 POLL_SECONDS = 300  # so long that only a wake-up can explain a prompt send
 PROMPT = 3.0  # seconds: a wake-up's latency on a loaded machine, a hundredth of the poll
-
-
-@pytest.fixture
-def twilio():
-    standin = TwilioStandIn().start()
-    yield standin
-    standin.stop()
 
 
 @pytest.fixture
@@ -60,48 +52,52 @@ def test_a_confirmation_booked_now_wakes_a_worker_that_polls_every_five_minutes(
     assert result.duplicates == 0 and result.recorded_sent == 1
 
 
-def test_the_listener_listens_again_after_its_connection_is_cut(pg_app):
-    rings = Rings()
-    stopping = threading.Event()
+@pytest.fixture
+def rings(pg_app):
+    """A listener thread like a worker's, counting its wake-ups; stopped after the test."""
+    rings, stopping = Rings(), threading.Event()
     listener = wakeups.listen_in_background(pg_app.config["SQLALCHEMY_DATABASE_URI"], rings, stopping)
-    try:
-        assert rings.wait_past(0, 10)  # connected: it looks once for what came due meanwhile
-        with pg_app.app_context():
-            cut = db.session.scalar(text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE application_name = 'notifications-wakeups' AND datname = current_database()"))
-            db.session.commit()
-        assert cut == 1
-        assert rings.wait_past(1, 10)  # connected again
-        before = rings.count
-        with pg_app.app_context():
-            now = datetime.now(timezone.utc)
-            wakeups.announce([{"status": "pending", "due_at": now - timedelta(seconds=1)}], now)
-            db.session.commit()
-        assert rings.wait_past(before, 5), "the NOTIFY after the reconnection was not heard"
-    finally:
-        stopping.set()
-        listener.join(timeout=10)
+    assert rings.wait_past(0, 10)  # connected: it looks once for what came due meanwhile
+    yield rings
+    stopping.set()
+    listener.join(timeout=10)
     assert not listener.is_alive()
 
 
-def test_only_a_row_due_now_and_committed_wakes_the_workers(pg_app):
-    rings = Rings()
-    stopping = threading.Event()
-    listener = wakeups.listen_in_background(pg_app.config["SQLALCHEMY_DATABASE_URI"], rings, stopping)
-    try:
-        assert rings.wait_past(0, 10)
+def due_now_committed(app, rows_due_in: list[timedelta], commit: bool = True) -> None:
+    """Writing rows due after the given delays (0: now), as the outbox announces them."""
+    with app.app_context():
         now = datetime.now(timezone.utc)
-        with pg_app.app_context():
-            wakeups.announce([{"status": "pending", "due_at": now + timedelta(hours=1)},
-                              {"status": "skipped", "due_at": now}], now)
+        wakeups.announce([{"status": "pending", "due_at": now + delay} for delay in rows_due_in], now)
+        if commit:
             db.session.commit()
-            wakeups.announce([{"status": "pending", "due_at": now}], now)
+        else:
             db.session.rollback()
-        assert not rings.wait_past(1, 2)  # a later reminder, a skipped row, a rolled-back booking
-    finally:
-        stopping.set()
-        listener.join(timeout=10)
+
+
+def test_the_listener_listens_again_after_its_connection_is_cut(pg_app, rings):
+    with pg_app.app_context():
+        cut = db.session.scalar(text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE application_name = 'notifications-wakeups' AND datname = current_database()"))
+        db.session.commit()
+    assert cut == 1
+    assert rings.wait_past(1, 10)  # connected again
+    before = rings.count
+    due_now_committed(pg_app, [timedelta(0)])
+    assert rings.wait_past(before, 5), "the NOTIFY after the reconnection was not heard"
+
+
+def test_only_a_row_due_now_and_committed_wakes_the_workers(pg_app, rings):
+    due_now_committed(pg_app, [timedelta(hours=1)])  # a reminder for later
+    due_now_committed(pg_app, [timedelta(0)], commit=False)  # a booking rolled back
+    with pg_app.app_context():
+        now = datetime.now(timezone.utc)
+        wakeups.announce([{"status": "skipped", "due_at": now}], now)  # planned already pointless
+        db.session.commit()
+    assert not rings.wait_past(1, 2)
+    due_now_committed(pg_app, [timedelta(hours=1), timedelta(0)])
+    assert rings.wait_past(1, 5)
 
 
 def test_a_wake_up_during_a_run_makes_the_job_go_round_once_more():
