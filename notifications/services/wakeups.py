@@ -17,8 +17,9 @@ import threading
 from datetime import datetime
 from typing import Callable, Iterable
 
+import psycopg
 from sqlalchemy import text
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, make_url
 
 from scheduler.extensions import db
 
@@ -28,6 +29,10 @@ CHANNEL = "notifications_due"
 # worker waits at most this for its listener (a daemon thread, so never longer than the process).
 LISTEN_SECONDS = 1.0
 RECONNECT_SECONDS = 2.0
+CONNECT_SECONDS = 10  # a server that does not answer at all: try again rather than hang
+# A connection that dies without a word (a dropped network path) sends no error to wait on: TCP
+# keepalives (libpq's settings) end it within about a minute, and the listener connects again.
+KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
 
 
 def announce(rows: Iterable[dict], now: datetime) -> None:
@@ -91,11 +96,10 @@ def listen(conninfo: str, on_due: Callable[[], None], stopping: threading.Event)
     A lost connection (a database restart, an administrator's terminate) is made again after a
     pause, and `on_due` is called once it is: whatever fell due meanwhile is looked for at once.
     """
-    import psycopg
-
     while not stopping.is_set():
         try:
-            with psycopg.connect(conninfo, autocommit=True, application_name="notifications-wakeups") as conn:
+            with psycopg.connect(conninfo, autocommit=True, application_name="notifications-wakeups",
+                                 connect_timeout=CONNECT_SECONDS, **KEEPALIVES) as conn:
                 conn.execute(f"LISTEN {CHANNEL}")
                 log.info("listening for due notifications")
                 on_due()
@@ -110,8 +114,6 @@ def listen(conninfo: str, on_due: Callable[[], None], stopping: threading.Event)
 
 def _libpq_url(database_url: str | URL) -> str | None:
     """SQLAlchemy's URL (postgresql+psycopg://...) as libpq takes it; None if not PostgreSQL."""
-    from sqlalchemy.engine import make_url
-
     url = make_url(database_url)
     if url.get_backend_name() != "postgresql":
         return None
