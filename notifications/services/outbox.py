@@ -140,6 +140,7 @@ def write(rows: list[dict], now: datetime) -> None:
     in the transaction reads these rows back before the commit."""
     if not rows:
         return
+    db.session.flush()  # what the rows refer to, if still pending: a connection does not autoflush
     db.session.connection().execute(insert(Notification.__table__), rows)
     wakeups.announce(rows, now)
 
