@@ -15,9 +15,11 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from notifications.channels import Delivery, Outgoing, PermanentFailure, TransientFailure, require_settings
+from notifications.channels.pacing import Unpaced, pacing_from
 
 INVALID_NUMBER, UNSUBSCRIBED, LANDLINE = 21211, 21610, 30006
 TOO_MANY_REQUESTS = 429
+TOO_MANY_CONCURRENT_REQUESTS = 20429
 # The library logs ten INFO lines of URL and headers per request (never the body); our own
 # outcome is on the notification row, so only its warnings are worth keeping.
 HTTP_LOG = logging.getLogger("notifications.twilio_http")
@@ -44,29 +46,39 @@ class _RedirectedHttpClient(TwilioHttpClient):
 
 
 class TwilioChannel:
-    def __init__(self, client: Client, from_number: str, status_callback: str):
+    """Texts from one number, or through a Messaging Service (a pool of numbers, which US A2P
+    10DLC registration expects) when its SID is given; the pacing then counts the whole pool,
+    because that is the sender Twilio queues for."""
+
+    def __init__(self, client: Client, from_number: str | None, status_callback: str,
+                 messaging_service_sid: str | None = None, pacing=None):
         self.client = client
-        self.from_number = from_number
+        self.sender = ({"messaging_service_sid": messaging_service_sid} if messaging_service_sid
+                       else {"from_": from_number})
         self.status_callback = status_callback
+        self.pacing = pacing or Unpaced()
 
     @classmethod
     def from_config(cls, config) -> "TwilioChannel":
-        require_settings(config, "SMS_BACKEND=twilio", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN",
-                         "TWILIO_FROM_NUMBER")
+        require_settings(config, "SMS_BACKEND=twilio", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")
+        if not config.get("TWILIO_MESSAGING_SERVICE_SID"):
+            require_settings(config, "SMS_BACKEND=twilio", "TWILIO_FROM_NUMBER")
         timeout = float(config["PROVIDER_TIMEOUT_SECONDS"])
         base_url = config.get("TWILIO_API_BASE_URL")
         http_client = (_RedirectedHttpClient(base_url, timeout=timeout, logger=HTTP_LOG) if base_url
                        else TwilioHttpClient(timeout=timeout, logger=HTTP_LOG))
         client = Client(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
                         http_client=http_client)
-        return cls(client, config["TWILIO_FROM_NUMBER"],
-                   config["PUBLIC_BASE_URL"].rstrip("/") + "/webhooks/twilio/status")
+        return cls(client, config.get("TWILIO_FROM_NUMBER"),
+                   config["PUBLIC_BASE_URL"].rstrip("/") + "/webhooks/twilio/status",
+                   messaging_service_sid=config.get("TWILIO_MESSAGING_SERVICE_SID"),
+                   pacing=pacing_from(config.get("SMS_MAX_PER_SECOND")))
 
     def send(self, message: Outgoing) -> Delivery:
+        self.pacing.wait_turn()
         try:
-            sent = self.client.messages.create(to=message.to, from_=self.from_number,
-                                               body=message.text,
-                                               status_callback=self.status_callback)
+            sent = self.client.messages.create(to=message.to, body=message.text,
+                                               status_callback=self.status_callback, **self.sender)
         except (TwilioRestException, TwilioServiceException) as error:
             raise _classified(error) from error
         except requests.RequestException as error:  # time-out, refused or dropped connection
@@ -84,4 +96,6 @@ def _classified(error: TwilioRestException | TwilioServiceException) -> Exceptio
         return PermanentFailure("the number texted STOP to Twilio", str(code), opted_out=True)
     if code in (INVALID_NUMBER, LANDLINE) or (400 <= status < 500 and status != TOO_MANY_REQUESTS):
         return PermanentFailure(f"Twilio refused the message: {said}", str(code or status))
-    return TransientFailure(f"Twilio answered {status} (code {code}): {said}")
+    throttled = (status == TOO_MANY_REQUESTS or code == TOO_MANY_CONCURRENT_REQUESTS
+                 or status >= 500)
+    return TransientFailure(f"Twilio answered {status} (code {code}): {said}", throttled=throttled)
