@@ -92,10 +92,10 @@ def _classified(error: TwilioRestException | TwilioServiceException) -> Exceptio
     status, code = int(error.status), error.code
     # str(error) pretty-prints with colours on a terminal; the plain parts are what we keep.
     said = getattr(error, "msg", None) or getattr(error, "title", None) or f"HTTP {status}"
+    if status == TOO_MANY_REQUESTS or code == TOO_MANY_CONCURRENT_REQUESTS or status >= 500:
+        return TransientFailure(f"Twilio answered {status} (code {code}): {said}", throttled=True)
     if code == UNSUBSCRIBED:
         return PermanentFailure("the number texted STOP to Twilio", str(code), opted_out=True)
-    if code in (INVALID_NUMBER, LANDLINE) or (400 <= status < 500 and status != TOO_MANY_REQUESTS):
+    if code in (INVALID_NUMBER, LANDLINE) or 400 <= status < 500:
         return PermanentFailure(f"Twilio refused the message: {said}", str(code or status))
-    throttled = (status == TOO_MANY_REQUESTS or code == TOO_MANY_CONCURRENT_REQUESTS
-                 or status >= 500)
-    return TransientFailure(f"Twilio answered {status} (code {code}): {said}", throttled=throttled)
+    return TransientFailure(f"Twilio answered {status} (code {code}): {said}")

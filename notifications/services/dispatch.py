@@ -252,7 +252,7 @@ def _count(outcomes: list[Outcome], statuses: dict[int, str]) -> None:
         elif status == "skipped":
             metrics.SKIPPED.labels(outcome.channel, metrics.reason_label(outcome.reason)).inc()
         elif outcome.reason is not None and status in ("failed", "pending"):
-            metrics.FAILED.labels(outcome.channel, metrics.reason_label(outcome.reason)).inc()
+            metrics.FAILED.labels(outcome.channel, outcome.reason).inc()  # a provider's code or our words
 
 
 def _situation(note, appointment, patient, clinic, now) -> rules.Situation:

@@ -1,8 +1,9 @@
 """What the worker does, for an operator's dashboard: a stuck or throttled worker shows here.
 
 The worker is its own process; it serves these on WORKER_METRICS_PORT (notifications.worker).
-Labels stay few: a channel, and a reason with its numbers taken out, so that "95 minutes late"
-and "12 minutes late" are one series, not one per message.
+Labels stay few: a channel, and a reason: a provider's error code or a fixed phrase for failures,
+a skip's reason with its numbers taken out, so that "95 minutes late" and "12 minutes late" are
+one series, not one per message.
 """
 from __future__ import annotations
 
