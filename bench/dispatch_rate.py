@@ -18,7 +18,8 @@ nor makes every message pay a new TCP connection. Everything else is a separate 
    settings) sending the same message in a bare loop, no database.
 3. **Workers**: for each worker count, a fresh PostgreSQL database with one clinic, one
    session and N due SMS reminders; each worker loops `notifications.worker.run_once` (claims of
-   50 with FOR UPDATE SKIP LOCKED, renewing its lease per message) until nothing is due.
+   WORKER_CONCURRENCY rows with FOR UPDATE SKIP LOCKED, that many sends in flight on its thread
+   pool, outcomes written a wave at a time) until nothing is due.
 4. **Ceiling again**, to show how much the machine drifted during the run.
 
 After each worker run it checks, at the stand-in, that every notification was sent exactly once:
@@ -237,21 +238,27 @@ def ceiling_client(settings: dict, count: int, ready, go, results) -> None:
 
 def worker(settings: dict, profile_to: str | None, ready, go, results) -> None:
     """One worker process, as `flask worker` runs: claim a batch, send it, until nothing is due."""
-    from notifications.worker import run_once, worker_name
+    from concurrent.futures import ThreadPoolExecutor
+
+    from notifications.channels.configured import channels_from_config
+    from notifications.worker import Slowdown, run_once, worker_name
 
     app = bench_app(settings)
     name = worker_name()
     profiler = cProfile.Profile() if profile_to else None
+    # What run_forever keeps for the life of the process: the channels, the send threads, the slowdown.
+    kept = {"channels": channels_from_config(app.config), "slowdown": Slowdown(),
+            "pool": ThreadPoolExecutor(app.config["WORKER_CONCURRENCY"], thread_name_prefix="send")}
     with app.app_context():
         server = ServerProcess()
-        run_once(name, batch=WARM_UP)
+        run_once(name, batch=WARM_UP, **kept)
         ready.wait()
         go.wait()
         start, cpu, server_cpu = time.perf_counter(), time.process_time(), server.cpu_seconds()
         if profiler:
             profiler.enable()
         outcomes: Counter = Counter()
-        while batch := run_once(name):
+        while batch := run_once(name, **kept):
             outcomes.update(batch)
         if profiler:
             profiler.disable()
@@ -400,15 +407,14 @@ def split(total: int, parts: int) -> list[int]:
 
 # (label, file ending, function): the places a message's time is worth splitting into.
 PROFILE_SPOTS = [
-    ("dispatch, whole (one message)", "notifications/services/dispatch.py", "dispatch"),
-    ("  provider call: TwilioChannel.send", "channels/twilio_sms.py", "send"),
-    ("  renew the lease", "notifications/services/dispatch.py", "_renew_claim"),
-    ("  read what the message needs", "notifications/services/dispatch.py", "_load"),
-    ("  record the outcome", "notifications/services/dispatch.py", "_record"),
+    ("send-time check and text (per message)", "notifications/services/dispatch.py", "prepare"),
     ("  render the text", "notifications/engine/wording.py", "render"),
     ("  send-time decision", "notifications/engine/rules.py", "decide"),
+    ("provider call on a send thread: TwilioChannel.send", "channels/twilio_sms.py", "send"),
     ("claim a batch (per message)", "notifications/worker.py", "claim_due"),
-    ("building the channels (per message)", "notifications/channels/configured.py", "channels_from_config"),
+    ("read the batch (per message)", "notifications/services/dispatch.py", "load_claimed"),
+    ("record a wave of outcomes (per message)", "notifications/services/dispatch.py", "record"),
+    ("waiting for answers (concurrent.futures.wait)", "concurrent/futures/_base.py", "wait"),
     ("SQL statements sent (the pool's pre-ping included)", "psycopg/cursor.py", "execute"),
     ("transactions committed", "psycopg/connection.py", "commit"),
     ("waiting on PostgreSQL (psycopg wait)", "psycopg/connection.py", "wait"),

@@ -7,6 +7,9 @@ outage or no answer at all is tried again later by the worker.
 from __future__ import annotations
 
 import logging
+import threading
+from functools import partial
+from typing import Callable
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -50,9 +53,10 @@ class TwilioChannel:
     10DLC registration expects) when its SID is given; the pacing then counts the whole pool,
     because that is the sender Twilio queues for."""
 
-    def __init__(self, client: Client, from_number: str | None, status_callback: str,
+    def __init__(self, make_client: Callable[[], Client], from_number: str | None, status_callback: str,
                  messaging_service_sid: str | None = None, pacing=None):
-        self.client = client
+        self.make_client = make_client
+        self.local = threading.local()
         self.sender = ({"messaging_service_sid": messaging_service_sid} if messaging_service_sid
                        else {"from_": from_number})
         self.status_callback = status_callback
@@ -63,16 +67,22 @@ class TwilioChannel:
         require_settings(config, "SMS_BACKEND=twilio", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")
         if not config.get("TWILIO_MESSAGING_SERVICE_SID"):
             require_settings(config, "SMS_BACKEND=twilio", "TWILIO_FROM_NUMBER")
-        timeout = float(config["PROVIDER_TIMEOUT_SECONDS"])
-        base_url = config.get("TWILIO_API_BASE_URL")
-        http_client = (_RedirectedHttpClient(base_url, timeout=timeout, logger=HTTP_LOG) if base_url
-                       else TwilioHttpClient(timeout=timeout, logger=HTTP_LOG))
-        client = Client(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
-                        http_client=http_client)
-        return cls(client, config.get("TWILIO_FROM_NUMBER"),
+        make_client = partial(_client, config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
+                              float(config["PROVIDER_TIMEOUT_SECONDS"]), config.get("TWILIO_API_BASE_URL"))
+        return cls(make_client, config.get("TWILIO_FROM_NUMBER"),
                    config["PUBLIC_BASE_URL"].rstrip("/") + "/webhooks/twilio/status",
                    messaging_service_sid=config.get("TWILIO_MESSAGING_SERVICE_SID"),
                    pacing=pacing_from(config.get("SMS_MAX_PER_SECOND")))
+
+    @property
+    def client(self) -> Client:
+        """This thread's own client. TwilioHttpClient keeps each answer on itself between
+        receiving and returning it, so two send threads sharing one could swap answers (and
+        message ids); its own also gives each thread a kept-alive connection."""
+        client = getattr(self.local, "client", None)
+        if client is None:
+            client = self.local.client = self.make_client()
+        return client
 
     def send(self, message: Outgoing) -> Delivery:
         self.pacing.wait_turn()
@@ -84,6 +94,12 @@ class TwilioChannel:
         except requests.RequestException as error:  # time-out, refused or dropped connection
             raise TransientFailure(f"no answer from Twilio: {type(error).__name__}") from error
         return Delivery(sent.sid)
+
+
+def _client(account_sid: str, auth_token: str, timeout: float, base_url: str | None) -> Client:
+    http_client = (_RedirectedHttpClient(base_url, timeout=timeout, logger=HTTP_LOG) if base_url
+                   else TwilioHttpClient(timeout=timeout, logger=HTTP_LOG))
+    return Client(account_sid, auth_token, http_client=http_client)
 
 
 def _classified(error: TwilioRestException | TwilioServiceException) -> Exception:

@@ -176,3 +176,16 @@ def test_the_worker_counts_what_it_sends_skips_and_fails_on_its_metrics_port(wir
     page = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
     assert "notifications_sends_in_flight 0.0" in page
     assert 'notifications_failed_total{channel="sms",reason="21211"}' in page
+
+
+def test_each_send_thread_has_its_own_twilio_client(wired_app):
+    """The library keeps each answer on its HTTP client between receiving and returning it: a
+    shared one could hand one thread another's message id."""
+    from notifications.channels.twilio_sms import TwilioChannel
+
+    channel = TwilioChannel.from_config(wired_app.config)
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(channel.client))
+    thread.start()
+    thread.join()
+    assert channel.client is channel.client and seen[0] is not channel.client
