@@ -43,6 +43,12 @@ class TwilioRequest:
     arrived: float = field(default_factory=time.monotonic)
 
 
+class _Server(ThreadingHTTPServer):
+    # A worker opens as many connections at once as it has sends in flight; the default
+    # backlog of 5 would refuse some of them, which Twilio never does.
+    request_queue_size = 128
+
+
 class TwilioStandIn:
     """POST /2010-04-01/Accounts/{sid}/Messages.json, answered like Twilio: 201 and a queued
     message, unless told otherwise with `fail_next` or `fail_during`.
@@ -58,7 +64,7 @@ class TwilioStandIn:
         self._lock = threading.Lock()
         self._released = threading.Event()
         self._together: threading.Barrier | None = None
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = _Server(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     @property
