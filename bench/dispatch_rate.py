@@ -260,7 +260,7 @@ def worker(settings: dict, profile_to: str | None, ready, go, results) -> None:
         if profiler:
             profiler.enable()
         outcomes: Counter = Counter()
-        while batch := run_once(name, **kept):
+        while batch := run_once(name, drain=True, **kept):
             outcomes.update(batch)
         if profiler:
             profiler.disable()

@@ -21,6 +21,7 @@ import uuid
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import timedelta
+from typing import Callable
 
 from flask import Flask, current_app
 from sqlalchemy import or_, select, update
@@ -92,11 +93,12 @@ class Slowdown:
 
 def run_once(worker_id: str, channels: dict | None = None, batch: int | None = None,
              lease: timedelta = LEASE, stopping: threading.Event | None = None,
-             pool: ThreadPoolExecutor | None = None, slowdown: Slowdown | None = None) -> dict[str, int]:
+             pool: ThreadPoolExecutor | None = None, slowdown: Slowdown | None = None,
+             drain: bool = False) -> dict[str, int]:
     """Claim one batch (WORKER_CONCURRENCY rows unless told) and send it, up to
-    WORKER_CONCURRENCY at once; counts of the outcomes. Once `stopping` is set, or the provider
-    says it is overloaded, the sends in flight finish and are recorded and the rest of the batch
-    is released."""
+    WORKER_CONCURRENCY at once; counts of the outcomes. With `drain`, keep claiming while the
+    claims come back full (a backlog). Once `stopping` is set, or the provider says it is
+    overloaded, the sends in flight finish and are recorded and the rest is released."""
     channels = channels or channels_from_config(current_app.config)
     concurrency = current_app.config["WORKER_CONCURRENCY"]
     stopping = stopping or threading.Event()
@@ -113,7 +115,8 @@ def run_once(worker_id: str, channels: dict | None = None, batch: int | None = N
     pool = pool or ThreadPoolExecutor(concurrency, thread_name_prefix="send")
     try:
         batch_run = _Batch(worker_id, channels, lease, stopping, pool, concurrency)
-        outcomes = batch_run.send(claimed)
+        claim_more = (lambda wanted: claim_due(worker_id, wanted, lease)) if drain else None
+        outcomes = batch_run.send(claimed, claim_more)
     finally:
         if own_pool:
             pool.shutdown(wait=True)
@@ -134,30 +137,42 @@ class _Batch:
         self.in_flight: set[Future] = set()
         self.throttled = False
 
-    def send(self, claimed: list[int]) -> dict[str, int]:
+    def send(self, claimed: list[int], claim_more: Callable[[int], list[int]] | None = None) -> dict[str, int]:
+        """Send the claimed rows. With `claim_more`, claim again once half the sends are back, as
+        long as claims come back full: the next batch's database work then overlaps this one's
+        sends, and each batch is still checked just before it goes out."""
         waiting = deque(self._prepared(claimed))
         db.session.commit()  # nothing is held while the provider is called
-        while waiting:
-            if len(self.in_flight) >= self.concurrency:
-                self._record(wait(self.in_flight, return_when=FIRST_COMPLETED).done)
-                continue
-            if self.stopping.is_set() or self.throttled:
+        more = claim_more is not None and len(claimed) >= self.concurrency
+        while waiting or self.in_flight:
+            if waiting and (self.stopping.is_set() or self.throttled):
                 self._release([ready.notification_id for ready in waiting])
-                break
-            ready = waiting.popleft()
-            self.in_flight.add(self.pool.submit(send, ready, self.channels[ready.channel]))
-        while self.in_flight:
-            self._record(wait(self.in_flight, return_when=FIRST_COMPLETED).done)
+                waiting.clear()
+            elif waiting and len(self.in_flight) < self.concurrency:
+                ready = waiting.popleft()
+                self.in_flight.add(self.pool.submit(send, ready, self.channels[ready.channel]))
+            elif not waiting and more and self._room_for_more():
+                wanted = self.concurrency - len(self.in_flight)
+                fresh = claim_more(wanted)
+                more = len(fresh) == wanted
+                waiting.extend(self._prepared(fresh))
+                db.session.commit()
+            else:
+                self._record(wait(self.in_flight, return_when=FIRST_COMPLETED).done)
         if self.settled:
             self._record(set())
         return self.counts
+
+    def _room_for_more(self) -> bool:
+        return (not self.stopping.is_set() and not self.throttled
+                and len(self.in_flight) <= self.concurrency // 2)
 
     def _prepared(self, claimed: list[int]) -> list[Ready]:
         """The send-time check for the whole batch, just before its sends: the batch is no
         larger than the sends in flight, so none waits long after its check."""
         ready = []
         now = clock.now()
-        for row in load_claimed(claimed):
+        for row in load_claimed(claimed) if claimed else ():
             try:
                 prepared = prepare(row, now)
             except Exception as error:  # one bad row must not stop the batch; its lease brings it back
@@ -227,7 +242,8 @@ def run_forever(app: Flask) -> None:
     def tick() -> None:
         with app.app_context():
             while not stopping.is_set() and sum(run_once(
-                    worker_id, channels, stopping=stopping, pool=pool, slowdown=slowdown).values()) >= concurrency:
+                    worker_id, channels, stopping=stopping, pool=pool, slowdown=slowdown,
+                    drain=True).values()) >= concurrency:
                 pass  # a backlog: keep going
 
     scheduler = BlockingScheduler(timezone="UTC")

@@ -3,6 +3,7 @@ Twilio says it is overloaded, keeps to a sender's pace, and shows what it does o
 from __future__ import annotations
 
 import threading
+import time
 import urllib.request
 import uuid
 from datetime import timedelta
@@ -189,3 +190,30 @@ def test_each_send_thread_has_its_own_twilio_client(wired_app):
     thread.start()
     thread.join()
     assert channel.client is channel.client and seen[0] is not channel.client
+
+
+class Counted:
+    """Accepts each send after a moment, noting the most that were out at once."""
+
+    def __init__(self):
+        self.lock, self.out, self.most, self.sent = threading.Lock(), 0, 0, 0
+
+    def send(self, message):
+        with self.lock:
+            self.out += 1
+            self.most = max(self.most, self.out)
+        time.sleep(0.02)
+        with self.lock:
+            self.out, self.sent = self.out - 1, self.sent + 1
+        return Delivery(f"ok-{message.notification_id}")
+
+
+def test_a_draining_worker_claims_again_while_sends_are_out_never_more_than_its_concurrency(app, clock):
+    admin, desk = api_as(app, "admin"), api_as(app, "front_desk")
+    book_patients(desk, set_up_clinic(admin), 4)  # eight confirmations
+    app.config["WORKER_CONCURRENCY"] = 2
+    channel = Counted()
+    with app.app_context():
+        assert run_once("w", {"sms": channel, "email": channel}, drain=True) == {"sent": 8}
+        assert run_once("w", {"sms": channel, "email": channel}) == {}
+    assert channel.most == 2 and channel.sent == 8
