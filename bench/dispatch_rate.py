@@ -476,13 +476,10 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
 
 def run(args: argparse.Namespace, scratch: str) -> tuple[list[dict], dict[int, dict]]:
     """Every phase in order; the ceilings, and the worker runs by worker count."""
-    account = "AC" + uuid.uuid4().hex
     profile_to = os.path.join(scratch, "worker.prof") if args.profile else None
     with StandInProcess(args.stand_in_http, args.latency_ms / 1000) as standin:
-        settings = {"TWILIO_API_BASE_URL": standin.url, "TWILIO_ACCOUNT_SID": account,
-                    "TWILIO_AUTH_TOKEN": uuid.uuid4().hex, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
-        if args.concurrency:
-            settings["WORKER_CONCURRENCY"] = args.concurrency
+        settings = stand_in_settings(standin.url, args.concurrency)
+        account = settings["TWILIO_ACCOUNT_SID"]
         print_phase(measure_stand_in(standin, account, args.ceiling_messages, max(args.worker_counts)))
         ceilings = [measure_ceiling(standin, settings, args.ceiling_messages, "ceiling, bare twilio loop")]
         print_phase(ceilings[0])
@@ -501,11 +498,24 @@ def run(args: argparse.Namespace, scratch: str) -> tuple[list[dict], dict[int, d
     return ceilings, workers
 
 
-def main() -> None:
-    args = arguments()
+def print_machine() -> None:
     info = machine()
     print(f"machine: {info['machine']} cpus={info['cpu_count']} python={info['python']} "
           f"sqlalchemy={info['sqlalchemy']} psycopg={info['psycopg']} ({info['platform']})")
+
+
+def stand_in_settings(url: str, concurrency: int | None) -> dict:
+    """What every process of a run needs to send through the stand-in at `url`."""
+    settings = {"TWILIO_API_BASE_URL": url, "TWILIO_ACCOUNT_SID": "AC" + uuid.uuid4().hex,
+                "TWILIO_AUTH_TOKEN": uuid.uuid4().hex, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    if concurrency:
+        settings["WORKER_CONCURRENCY"] = concurrency
+    return settings
+
+
+def main() -> None:
+    args = arguments()
+    print_machine()
     print(f"load average before: {load_average()}; {args.messages} messages per phase; stand-in "
           f"HTTP/{args.stand_in_http} in its own process, answering after {args.latency_ms:g} ms", flush=True)
     with tempfile.TemporaryDirectory() as scratch:

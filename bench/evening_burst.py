@@ -15,10 +15,9 @@ stand-in, as dispatch_rate checks it.
 from __future__ import annotations
 
 import argparse
-import uuid
 
-from .dispatch_rate import StandInProcess, load_average, measure_workers, passed, print_phase
-from .plan_course import machine
+from .dispatch_rate import (StandInProcess, load_average, measure_workers, passed, print_machine, print_phase,
+                            stand_in_settings)
 
 GOAL_SECONDS = 60
 
@@ -34,16 +33,11 @@ def arguments() -> argparse.Namespace:
 
 def main() -> None:
     args = arguments()
-    info = machine()
-    print(f"machine: {info['machine']} cpus={info['cpu_count']} python={info['python']}; "
-          f"load average before: {load_average()}")
-    print(f"{args.reminders} reminders due at once, {args.workers} worker(s), stand-in answering after "
-          f"{args.latency_ms:g} ms", flush=True)
+    print_machine()
+    print(f"load average before: {load_average()}; {args.reminders} reminders due at once, "
+          f"{args.workers} worker(s), stand-in answering after {args.latency_ms:g} ms", flush=True)
     with StandInProcess("1.1", args.latency_ms / 1000) as standin:
-        settings = {"TWILIO_API_BASE_URL": standin.url, "TWILIO_ACCOUNT_SID": "AC" + uuid.uuid4().hex,
-                    "TWILIO_AUTH_TOKEN": uuid.uuid4().hex}
-        if args.concurrency:
-            settings["WORKER_CONCURRENCY"] = args.concurrency
+        settings = stand_in_settings(standin.url, args.concurrency)
         result = measure_workers("postgresql", standin, settings, args.reminders, args.workers, None)
     print_phase(result)
     check = result["check"]
