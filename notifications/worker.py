@@ -5,8 +5,11 @@ one interval job claims due rows in batches. Claims are leases: `FOR UPDATE SKIP
 PostgreSQL lets several workers claim side by side without waiting on each other or taking the
 same row; SQLite ignores FOR UPDATE, but its writes are serialized, so the one UPDATE ...
 RETURNING that claims is atomic there too. A worker that dies holds its claims only until the
-lease runs out; one told to stop (SIGTERM, as a deploy does) finishes the message in hand and
+lease runs out; one told to stop (SIGTERM, as a deploy does) finishes the sends in flight and
 hands the rest back at once.
+
+Sends wait on the provider in a pool of WORKER_CONCURRENCY threads; everything that touches the
+database stays on the worker's own thread, with its one session.
 """
 from __future__ import annotations
 
@@ -144,7 +147,7 @@ class _Batch:
         waiting = deque(self._prepared(claimed))
         db.session.commit()  # nothing is held while the provider is called
         more = claim_more is not None and len(claimed) >= self.concurrency
-        while waiting or self.in_flight:
+        while True:
             if waiting and (self.stopping.is_set() or self.throttled):
                 self._release([ready.notification_id for ready in waiting])
                 waiting.clear()
@@ -157,8 +160,10 @@ class _Batch:
                 more = len(fresh) == wanted
                 waiting.extend(self._prepared(fresh))
                 db.session.commit()
-            else:
+            elif self.in_flight:
                 self._record(wait(self.in_flight, return_when=FIRST_COMPLETED).done)
+            else:
+                break
         if self.settled:
             self._record(set())
         return self.counts
