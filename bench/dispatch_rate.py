@@ -8,6 +8,8 @@
     #   --stand-in-http 1.0   make the stand-in close every connection, as it does in the tests
     #   --latency-ms 20   the stand-in waits that long before each answer, as Twilio's own round
     #                     trip would (default 0: the ceiling is then the twilio library's own CPU)
+    #   --ceiling-messages 200   fewer for the bare loop (at 150 ms it sends 6.6 a second)
+    #   --concurrency 32  WORKER_CONCURRENCY of the workers (default: the setting's default)
 
 The Twilio stand-in (tests/notifications/standins.py) runs in a process of its own, answering
 over keep-alive connections like Twilio does, so it neither shares a GIL with what it measures
@@ -18,7 +20,8 @@ nor makes every message pay a new TCP connection. Everything else is a separate 
    settings) sending the same message in a bare loop, no database.
 3. **Workers**: for each worker count, a fresh PostgreSQL database with one clinic, one
    session and N due SMS reminders; each worker loops `notifications.worker.run_once` (claims of
-   50 with FOR UPDATE SKIP LOCKED, renewing its lease per message) until nothing is due.
+   WORKER_CONCURRENCY rows with FOR UPDATE SKIP LOCKED, that many sends in flight on its thread
+   pool, outcomes written a wave at a time) until nothing is due.
 4. **Ceiling again**, to show how much the machine drifted during the run.
 
 After each worker run it checks, at the stand-in, that every notification was sent exactly once:
@@ -237,21 +240,27 @@ def ceiling_client(settings: dict, count: int, ready, go, results) -> None:
 
 def worker(settings: dict, profile_to: str | None, ready, go, results) -> None:
     """One worker process, as `flask worker` runs: claim a batch, send it, until nothing is due."""
-    from notifications.worker import run_once, worker_name
+    from concurrent.futures import ThreadPoolExecutor
+
+    from notifications.channels.configured import channels_from_config
+    from notifications.worker import Slowdown, run_once, worker_name
 
     app = bench_app(settings)
     name = worker_name()
     profiler = cProfile.Profile() if profile_to else None
+    # What run_forever keeps for the life of the process: the channels, the send threads, the slowdown.
+    kept = {"channels": channels_from_config(app.config), "slowdown": Slowdown(),
+            "pool": ThreadPoolExecutor(app.config["WORKER_CONCURRENCY"], thread_name_prefix="send")}
     with app.app_context():
         server = ServerProcess()
-        run_once(name, batch=WARM_UP)
+        run_once(name, batch=WARM_UP, **kept)
         ready.wait()
         go.wait()
         start, cpu, server_cpu = time.perf_counter(), time.process_time(), server.cpu_seconds()
         if profiler:
             profiler.enable()
         outcomes: Counter = Counter()
-        while batch := run_once(name):
+        while batch := run_once(name, drain=True, **kept):
             outcomes.update(batch)
         if profiler:
             profiler.disable()
@@ -400,15 +409,14 @@ def split(total: int, parts: int) -> list[int]:
 
 # (label, file ending, function): the places a message's time is worth splitting into.
 PROFILE_SPOTS = [
-    ("dispatch, whole (one message)", "notifications/services/dispatch.py", "dispatch"),
-    ("  provider call: TwilioChannel.send", "channels/twilio_sms.py", "send"),
-    ("  renew the lease", "notifications/services/dispatch.py", "_renew_claim"),
-    ("  read what the message needs", "notifications/services/dispatch.py", "_load"),
-    ("  record the outcome", "notifications/services/dispatch.py", "_record"),
+    ("send-time check and text (per message)", "notifications/services/dispatch.py", "prepare"),
     ("  render the text", "notifications/engine/wording.py", "render"),
     ("  send-time decision", "notifications/engine/rules.py", "decide"),
+    ("provider call on a send thread: TwilioChannel.send", "channels/twilio_sms.py", "send"),
     ("claim a batch (per message)", "notifications/worker.py", "claim_due"),
-    ("building the channels (per message)", "notifications/channels/configured.py", "channels_from_config"),
+    ("read the batch (per message)", "notifications/services/dispatch.py", "load_claimed"),
+    ("record a wave of outcomes (per message)", "notifications/services/dispatch.py", "record"),
+    ("waiting for answers (concurrent.futures.wait)", "concurrent/futures/_base.py", "wait"),
     ("SQL statements sent (the pool's pre-ping included)", "psycopg/cursor.py", "execute"),
     ("transactions committed", "psycopg/connection.py", "commit"),
     ("waiting on PostgreSQL (psycopg wait)", "psycopg/connection.py", "wait"),
@@ -445,7 +453,7 @@ def print_phase(result: dict) -> None:
           f"{result['stand_in_busy']:.2f} of a core | load {result['load']:.1f}", flush=True)
 
 
-def arguments() -> argparse.Namespace:
+def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--messages", type=int, default=100_000)
@@ -453,7 +461,10 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--stand-in-http", choices=("1.0", "1.1"), default="1.1")
     parser.add_argument("--latency-ms", type=float, default=0.0)
-    args = parser.parse_args()
+    parser.add_argument("--ceiling-messages", type=int, help="messages for the bare loop (default: --messages)")
+    parser.add_argument("--concurrency", type=int, help="WORKER_CONCURRENCY of the workers")
+    args = parser.parse_args(argv)
+    args.ceiling_messages = args.ceiling_messages or args.messages
     args.workers = args.workers or ("1" if args.db == "sqlite" else "1,2")
     args.worker_counts = [int(n) for n in args.workers.split(",")]
     if args.db == "sqlite" and max(args.worker_counts) > 1:
@@ -465,13 +476,12 @@ def arguments() -> argparse.Namespace:
 
 def run(args: argparse.Namespace, scratch: str) -> tuple[list[dict], dict[int, dict]]:
     """Every phase in order; the ceilings, and the worker runs by worker count."""
-    account = "AC" + uuid.uuid4().hex
     profile_to = os.path.join(scratch, "worker.prof") if args.profile else None
     with StandInProcess(args.stand_in_http, args.latency_ms / 1000) as standin:
-        settings = {"TWILIO_API_BASE_URL": standin.url, "TWILIO_ACCOUNT_SID": account,
-                    "TWILIO_AUTH_TOKEN": uuid.uuid4().hex, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
-        print_phase(measure_stand_in(standin, account, args.messages, max(args.worker_counts)))
-        ceilings = [measure_ceiling(standin, settings, args.messages, "ceiling, bare twilio loop")]
+        settings = stand_in_settings(standin.url, args.concurrency)
+        account = settings["TWILIO_ACCOUNT_SID"]
+        print_phase(measure_stand_in(standin, account, args.ceiling_messages, max(args.worker_counts)))
+        ceilings = [measure_ceiling(standin, settings, args.ceiling_messages, "ceiling, bare twilio loop")]
         print_phase(ceilings[0])
         workers = {}
         for count in args.worker_counts:
@@ -481,18 +491,31 @@ def run(args: argparse.Namespace, scratch: str) -> tuple[list[dict], dict[int, d
             check = workers[count]["check"]
             print(f"    {'exactly once: OK' if passed(check) else 'EXACTLY-ONCE CHECK FAILED'}  {check}"
                   f"  outcomes={dict(workers[count]['outcomes'])}", flush=True)
-        ceilings.append(measure_ceiling(standin, settings, args.messages, "ceiling again, at the end"))
+        ceilings.append(measure_ceiling(standin, settings, args.ceiling_messages, "ceiling again, at the end"))
         print_phase(ceilings[1])
     if profile_to:
         print("\n".join(profile_table(profile_to, workers[1]["messages"])))
     return ceilings, workers
 
 
-def main() -> None:
-    args = arguments()
+def print_machine() -> None:
     info = machine()
     print(f"machine: {info['machine']} cpus={info['cpu_count']} python={info['python']} "
           f"sqlalchemy={info['sqlalchemy']} psycopg={info['psycopg']} ({info['platform']})")
+
+
+def stand_in_settings(url: str, concurrency: int | None) -> dict:
+    """What every process of a run needs to send through the stand-in at `url`."""
+    settings = {"TWILIO_API_BASE_URL": url, "TWILIO_ACCOUNT_SID": "AC" + uuid.uuid4().hex,
+                "TWILIO_AUTH_TOKEN": uuid.uuid4().hex, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    if concurrency:
+        settings["WORKER_CONCURRENCY"] = concurrency
+    return settings
+
+
+def main() -> None:
+    args = arguments()
+    print_machine()
     print(f"load average before: {load_average()}; {args.messages} messages per phase; stand-in "
           f"HTTP/{args.stand_in_http} in its own process, answering after {args.latency_ms:g} ms", flush=True)
     with tempfile.TemporaryDirectory() as scratch:

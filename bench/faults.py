@@ -32,7 +32,8 @@ from sqlalchemy import func, select
 
 from notifications.services.dispatch import MAX_ATTEMPTS
 from notifications.models import Notification
-from notifications.worker import BATCH, LEASE
+from config import TestingConfig
+from notifications.worker import LEASE
 from scheduler.extensions import db
 from tests.notifications.standins import SmtpStandIn, TwilioStandIn
 
@@ -133,6 +134,9 @@ def kill_scenario(args, log_dir: Path) -> dict:
         "outbox": result.statuses, "provider_accepted": result.accepted,
         "duplicates": result.duplicates, "recorded_but_not_accepted": result.missing_at_provider,
         "lost": result.lost,
+        # A SIGKILL can resend only what was out at the provider and not yet recorded: no more
+        # than the killed workers held claimed.
+        "duplicates_within_in_flight": result.duplicates <= in_flight,
     }
 
 
@@ -350,7 +354,8 @@ def main(argv: list[str] | None = None) -> None:
     info = machine()
     print(f"machine: {info['machine']} cpus={info['cpu_count']} python={info['python']}"
           f" ({info['platform']}); load average {os.getloadavg()[0]:.2f}")
-    print(f"worker: batch {BATCH}, lease {LEASE.total_seconds():g} s, {MAX_ATTEMPTS} attempts at most;"
+    print(f"worker: WORKER_CONCURRENCY={TestingConfig.WORKER_CONCURRENCY} (sends in flight, and its"
+          f" batch), lease {LEASE.total_seconds():g} s, {MAX_ATTEMPTS} attempts at most;"
           f" PROVIDER_TIMEOUT_SECONDS={args.provider_timeout:g}")
     results = {"machine": info}
     for name in chosen:

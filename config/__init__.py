@@ -67,6 +67,11 @@ class Config:
     TWILIO_AUTH_TOKEN = _env("TWILIO_AUTH_TOKEN")
     TWILIO_FROM_NUMBER = _env("TWILIO_FROM_NUMBER")
     TWILIO_API_BASE_URL = _env("TWILIO_API_BASE_URL")
+    # Texts go through this Messaging Service (a pool of numbers) instead of TWILIO_FROM_NUMBER.
+    TWILIO_MESSAGING_SERVICE_SID = _env("TWILIO_MESSAGING_SERVICE_SID")
+    # Texts a second per worker, the sender's rate at Twilio (long code 1, toll-free 3, short
+    # code 100); unset, the worker sends as fast as Twilio answers.
+    SMS_MAX_PER_SECOND = float(_env("SMS_MAX_PER_SECOND", "0")) or None
     # Who confirms Twilio's own keywords (STOP, START, HELP and the rest: replies.TWILIO_KEYWORDS),
     # so the patient gets one answer, not two. "twilio": its automatic reply, which every Twilio
     # number sends unless it is turned off, hence the default; we still act on the word. "ours":
@@ -82,6 +87,11 @@ class Config:
     EMAIL_FROM = _env("EMAIL_FROM")
 
     WORKER_POLL_SECONDS = float(_env("WORKER_POLL_SECONDS", "5"))
+    # Sends one worker keeps in flight at once: the provider's answer time, not our CPU, bounds
+    # a worker, so it waits on many answers together.
+    WORKER_CONCURRENCY = int(_env("WORKER_CONCURRENCY", "32"))
+    # The worker's own /metrics port (it is a separate process from the web app); unset, none.
+    WORKER_METRICS_PORT = int(_env("WORKER_METRICS_PORT", "0")) or None
     # How long a worker waits on Twilio or the mail server before trying again later.
     PROVIDER_TIMEOUT_SECONDS = float(_env("PROVIDER_TIMEOUT_SECONDS", "10"))
 

@@ -5,20 +5,27 @@ one interval job claims due rows in batches. Claims are leases: `FOR UPDATE SKIP
 PostgreSQL lets several workers claim side by side without waiting on each other or taking the
 same row; SQLite ignores FOR UPDATE, but its writes are serialized, so the one UPDATE ...
 RETURNING that claims is atomic there too. A worker that dies holds its claims only until the
-lease runs out; one told to stop (SIGTERM, as a deploy does) finishes the message in hand and
+lease runs out; one told to stop (SIGTERM, as a deploy does) finishes the sends in flight and
 hands the rest back at once.
+
+Sends wait on the provider in a pool of WORKER_CONCURRENCY threads; everything that touches the
+database stays on the worker's own thread, with its one session.
 """
 from __future__ import annotations
 
 import logging
 import os
+import random
 import signal
 import socket
 import threading
 import traceback
 import uuid
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime, timedelta, timezone
 from functools import partial
+from typing import Callable
 
 from flask import Flask, current_app
 from sqlalchemy import or_, select, update
@@ -27,7 +34,7 @@ from scheduler import clock
 from scheduler.extensions import db
 
 from notifications.channels.configured import channels_from_config
-from notifications.services.dispatch import dispatch
+from notifications.services.dispatch import Outcome, Ready, load_claimed, outcome_of, prepare, record, send
 from notifications.services.escalation import escalate_quietly
 from notifications.services import wakeups
 from notifications.services.overdue_forms import open_alerts_quietly
@@ -35,7 +42,7 @@ from notifications.models import Notification
 
 log = logging.getLogger("notifications.worker")
 LEASE = timedelta(minutes=2)
-BATCH = 50
+BATCH = 50  # claim_due's default; run_once claims WORKER_CONCURRENCY rows unless told
 
 
 def worker_name() -> str:
@@ -72,31 +79,144 @@ def release(notification_ids: list[int], worker_id: str) -> None:
     db.session.commit()
 
 
-def run_once(worker_id: str, channels: dict | None = None, batch: int = BATCH,
-             lease: timedelta = LEASE, stopping: threading.Event | None = None) -> dict[str, int]:
-    """Claim one batch and send it; counts of the outcomes. Once `stopping` is set, the rest of
-    the batch is released instead of sent."""
+class Slowdown:
+    """How long to wait before claiming more, once the provider has said it is overloaded (a
+    rate limit, its own 5xx): doubling with each throttled batch in a row, with jitter so that
+    workers do not come back in step, and gone after a batch that went through."""
+
+    def __init__(self, base_seconds: float = 1.0, cap_seconds: float = 60.0):
+        self.base, self.cap, self.streak = base_seconds, cap_seconds, 0
+
+    def after_batch(self, throttled: bool) -> None:
+        self.streak = self.streak + 1 if throttled else 0
+
+    def pause_seconds(self) -> float:
+        if self.streak == 0:
+            return 0.0
+        return min(self.base * 2 ** (self.streak - 1), self.cap) * random.uniform(0.5, 1.0)
+
+
+def run_once(worker_id: str, channels: dict | None = None, batch: int | None = None,
+             lease: timedelta = LEASE, stopping: threading.Event | None = None,
+             pool: ThreadPoolExecutor | None = None, slowdown: Slowdown | None = None,
+             drain: bool = False) -> dict[str, int]:
+    """Claim one batch (WORKER_CONCURRENCY rows unless told) and send it, up to
+    WORKER_CONCURRENCY at once; counts of the outcomes. With `drain`, keep claiming while the
+    claims come back full (a backlog). Once `stopping` is set, or the provider says it is
+    overloaded, the sends in flight finish and are recorded and the rest is released."""
     channels = channels or channels_from_config(current_app.config)
+    concurrency = current_app.config["WORKER_CONCURRENCY"]
+    stopping = stopping or threading.Event()
+    slowdown = slowdown or Slowdown()
+    stopping.wait(slowdown.pause_seconds())
     open_alerts_quietly(clock.now())  # before escalating, so an old enough one goes in the same tick
     escalate_quietly(clock.now(), channels.get("email"))  # neither stops the sending below
-    outcomes: dict[str, int] = {}
-    claimed = claim_due(worker_id, batch, lease)
-    for index, notification_id in enumerate(claimed):
-        if stopping is not None and stopping.is_set():
-            release(claimed[index:], worker_id)
-            outcomes["released"] = len(claimed) - index
-            break
-        try:
-            status = dispatch(notification_id, worker_id, channels, clock.now(), lease)
-        except Exception as error:  # one bad row must not stop the batch; its lease brings it back
-            db.session.rollback()
-            log.error("dispatch failed", extra={"object_type": "notification",
-                                                "object_id": notification_id, "error": _where(error)})
-            status = "error"
-        outcomes[status] = outcomes.get(status, 0) + 1
-    if outcomes:
-        log.info("batch sent", extra={"count": sum(outcomes.values()), "action": str(outcomes)})
+    if stopping.is_set():
+        return {}
+    claimed = claim_due(worker_id, batch or concurrency, lease)
+    if not claimed:
+        return {}
+    own_pool = pool is None
+    pool = pool or ThreadPoolExecutor(concurrency, thread_name_prefix="send")
+    try:
+        batch_run = _Batch(worker_id, channels, lease, stopping, pool, concurrency)
+        claim_more = (lambda wanted: claim_due(worker_id, wanted, lease)) if drain else None
+        outcomes = batch_run.send(claimed, claim_more)
+    finally:
+        if own_pool:
+            pool.shutdown(wait=True)
+    slowdown.after_batch(batch_run.throttled)
+    log.info("batch sent", extra={"count": sum(outcomes.values()), "action": str(outcomes)})
     return outcomes
+
+
+class _Batch:
+    """One claimed batch on its way out. The database work stays on this thread; the pool's
+    threads only wait on the provider (a session is not safe to share between threads)."""
+
+    def __init__(self, worker_id, channels, lease, stopping, pool, concurrency):
+        self.worker_id, self.channels, self.lease = worker_id, channels, lease
+        self.stopping, self.pool, self.concurrency = stopping, pool, concurrency
+        self.counts: dict[str, int] = {}
+        self.settled: list[Outcome] = []  # decided without a send; written with the next answers
+        self.in_flight: set[Future] = set()
+        self.throttled = False
+
+    def send(self, claimed: list[int], claim_more: Callable[[int], list[int]] | None = None) -> dict[str, int]:
+        """Send the claimed rows. With `claim_more`, claim again once half the sends are back, as
+        long as claims come back full: the next batch's database work then overlaps this one's
+        sends, and each batch is still checked just before it goes out."""
+        waiting = deque(self._prepared(claimed))
+        db.session.commit()  # nothing is held while the provider is called
+        more = claim_more is not None and len(claimed) >= self.concurrency
+        while True:
+            if waiting and (self.stopping.is_set() or self.throttled):
+                self._release([ready.notification_id for ready in waiting])
+                waiting.clear()
+            elif waiting and len(self.in_flight) < self.concurrency:
+                ready = waiting.popleft()
+                self.in_flight.add(self.pool.submit(send, ready, self.channels[ready.channel]))
+            elif not waiting and more and self._room_for_more():
+                wanted = self.concurrency - len(self.in_flight)
+                fresh = claim_more(wanted)
+                more = len(fresh) == wanted
+                waiting.extend(self._prepared(fresh))
+                db.session.commit()
+            elif self.in_flight:
+                self._record(wait(self.in_flight, return_when=FIRST_COMPLETED).done)
+            else:
+                break
+        if self.settled:
+            self._record(set())
+        return self.counts
+
+    def _room_for_more(self) -> bool:
+        return (not self.stopping.is_set() and not self.throttled
+                and len(self.in_flight) <= self.concurrency // 2)
+
+    def _prepared(self, claimed: list[int]) -> list[Ready]:
+        """The send-time check for the whole batch, just before its sends: the batch is no
+        larger than the sends in flight, so none waits long after its check."""
+        ready = []
+        now = clock.now()
+        for row in load_claimed(claimed) if claimed else ():
+            try:
+                prepared = prepare(row, now)
+            except Exception as error:  # one bad row must not stop the batch; its lease brings it back
+                self._failed(row[0].id, error)
+                continue
+            if isinstance(prepared, Ready):
+                ready.append(prepared)
+            else:
+                self.settled.append(prepared)
+        return ready
+
+    def _record(self, done: set[Future]) -> None:
+        """The answers in, with the outcomes decided without a send, in one write."""
+        now = clock.now()
+        outcomes, self.settled = self.settled, []
+        for future in done:
+            self.in_flight.discard(future)
+            try:
+                answer = future.result()
+            except Exception as error:  # a channel's own bug: logged, the lease brings it back
+                self._failed(None, error)
+                continue
+            self.throttled |= getattr(answer.failure, "throttled", False)
+            outcomes.append(outcome_of(answer, now))
+        if not outcomes:
+            return
+        for status in record(outcomes, self.worker_id, now, self.lease).values():
+            self.counts[status] = self.counts.get(status, 0) + 1
+
+    def _release(self, notification_ids: list[int]) -> None:
+        release(notification_ids, self.worker_id)
+        self.counts["released"] = self.counts.get("released", 0) + len(notification_ids)
+
+    def _failed(self, notification_id: int | None, error: Exception) -> None:
+        log.error("dispatch failed", extra={"object_type": "notification",
+                                            "object_id": notification_id, "error": _where(error)})
+        self.counts["error"] = self.counts.get("error", 0) + 1
 
 
 def _where(error: Exception) -> str:
@@ -110,19 +230,27 @@ def _where(error: Exception) -> str:
 def run_forever(app: Flask) -> None:
     """The `flask worker` process: an APScheduler interval job until SIGTERM or Ctrl-C.
 
-    Stopping lets the message in hand finish and be recorded (killing the process then could
-    send it twice) and releases the rest of the batch; a second SIGTERM is ignored, SIGKILL is
-    the hard stop.
+    Stopping lets the sends in flight finish and be recorded (killing the process then could
+    send them twice) and releases the rest of the batch; a second SIGTERM is ignored, SIGKILL is
+    the hard stop. The channels, their pacing, the send threads and the slowdown live as long
+    as the process, so that a pace or a backoff holds across batches.
     """
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     worker_id = worker_name()
     stopping = threading.Event()
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per tick
+    concurrency = app.config["WORKER_CONCURRENCY"]
+    channels = channels_from_config(app.config)
+    pool = ThreadPoolExecutor(concurrency, thread_name_prefix="send")
+    slowdown = Slowdown()
+    _serve_metrics(app.config.get("WORKER_METRICS_PORT"))
 
     def tick() -> None:
         with app.app_context():
-            while not stopping.is_set() and sum(run_once(worker_id, stopping=stopping).values()) >= BATCH:
+            while not stopping.is_set() and sum(run_once(
+                    worker_id, channels, stopping=stopping, pool=pool, slowdown=slowdown,
+                    drain=True).values()) >= concurrency:
                 pass  # a backlog: keep going
 
     scheduler = BlockingScheduler(timezone="UTC")
@@ -140,6 +268,7 @@ def run_forever(app: Flask) -> None:
         stopping.set()
         if scheduler.running:
             scheduler.shutdown(wait=True)  # waits for the tick in hand
+        pool.shutdown(wait=True)
         log.info("worker stopped", extra={"action": worker_id})
 
 
@@ -152,6 +281,16 @@ def _run_now(scheduler, job_id: str) -> None:
         scheduler.modify_job(job_id, next_run_time=datetime.now(timezone.utc))
     except JobLookupError:
         pass
+
+
+def _serve_metrics(port: int | None) -> None:
+    """The worker's counters on their own port: it is a process apart from the web app, whose
+    /metrics cannot see its memory (prometheus_client's multiprocess mode would need a shared
+    directory and every process set up for it; one more scrape target is simpler)."""
+    if port:
+        from prometheus_client import start_http_server
+
+        start_http_server(port)
 
 
 def _leave_main_loop(signum, frame) -> None:

@@ -34,6 +34,12 @@ class PermanentFailure(Exception):
 class TransientFailure(Exception):
     """Worth another try later: rate limits, server errors, time-outs, broken connections."""
 
+    def __init__(self, message: str, throttled: bool = False):
+        super().__init__(message)
+        # The provider said it is overloaded (a rate limit, its own 5xx): the worker slows down
+        # as a whole instead of only retrying this one message later.
+        self.throttled = throttled
+
 
 class Channel(Protocol):
     def send(self, message: Outgoing) -> Delivery: ...

@@ -1,17 +1,20 @@
-"""Sending one claimed notification: decide at send time, render, send, record the outcome.
+"""Sending claimed notifications: decide at send time, render, send, record the outcome.
 
-The database transaction is closed while the provider is called, so a slow provider holds no
-locks; the outcome is written only if this worker still holds the claim.
+The database work (load, decide, render, record) runs on the worker's own thread with its
+session; only `send` may run on other threads, because it touches nothing but the provider. The
+database transaction is closed while the provider is called, so a slow provider holds no locks;
+an outcome is written only if this worker still holds the claim.
 """
 from __future__ import annotations
 
 import logging
 import random
 import time
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import OperationalError
 
 from scheduler.extensions import db
@@ -21,8 +24,9 @@ from scheduler.services.waitlist import shown_outcome
 from notifications.engine import rules, wording
 
 from notifications.services import checkins, invites, opt_outs, patient_links, questionnaires
+from notifications.services import send_metrics as metrics
 from notifications.services.templates import templates
-from notifications.channels import Channel, Outgoing, PermanentFailure, TransientFailure
+from notifications.channels import Channel, Delivery, Outgoing, PermanentFailure, TransientFailure
 from notifications.models import Notification, Questionnaire
 
 log = logging.getLogger("notifications.services.dispatch")
@@ -32,62 +36,78 @@ BACKOFF_CAP = timedelta(minutes=30)
 RECORD_RETRY_PAUSE_SECONDS = 1.0
 
 
+@dataclass(frozen=True)
+class Ready:
+    """A message that passed the send-time check, with what recording its outcome needs (read
+    before the commit: the row itself must not be touched while the provider is called)."""
+
+    notification_id: int
+    attempts: int
+    channel: str
+    purpose: str
+    patient_id: int
+    questionnaire_id: int | None
+    message: Outgoing
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The provider's answer to one send: a delivery, or the failure it raised."""
+
+    ready: Ready
+    delivery: Delivery | None
+    failure: Exception | None
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What to write on one claimed row, and what to count."""
+
+    notification_id: int
+    channel: str
+    values: dict = field(default_factory=dict)  # status and the columns it sets
+    reason: str | None = None  # for the skipped and failed counters
+    sent: Ready | None = None  # a send the provider took: its check-in or form is now out
+    opted_out: int | None = None  # the patient whose number texted STOP to Twilio
+
+
 def dispatch(notification_id: int, worker_id: str, channels: dict[str, Channel], now: datetime,
              lease: timedelta) -> str:
-    """Handle one claimed notification; returns the status it ended in."""
+    """Handle one claimed notification on this thread; returns the status it ended in."""
     # The renewal and the reads share one transaction, committed before the provider is called:
     # the longer lease is in force while the message is out, and no lock is held during the call.
-    if not _renew_claim(notification_id, worker_id, now, lease):
+    if not renew_claims([notification_id], worker_id, now, lease):
         db.session.rollback()
         return "lost"
-    note, appointment, patient, treatment, clinic = _load(notification_id)
-    decision = rules.decide(_situation(note, appointment, patient, clinic, now))
-    if decision.action == "skip":
-        return _finish(note, now, status="skipped", error=decision.reason)
-    if decision.action == "defer":
-        return _finish(note, now, status="pending", due_at=decision.until)
-    message = _message(note, appointment, patient, treatment, clinic, now)
-    # Read what is needed before committing: touching the (expired) row afterwards would open
-    # a new transaction, and on SQLite that holds the write lock for the whole provider call.
-    channel, patient_id, purpose = channels[note.channel], note.patient_id, note.purpose
-    form_id = note.questionnaire_id
-    db.session.commit()  # nothing is held while the provider is called
-
-    try:
-        delivery = channel.send(message)
-    except PermanentFailure as failure:
-        if failure.opted_out:  # the number texted STOP to Twilio: nothing more goes to it
-            opt_outs.stopped_at_twilio(patient_id, now)
-            return _record(notification_id, worker_id, now, status="failed",
-                           error=opt_outs.REFUSED_AFTER_STOP)
-        return _record(notification_id, worker_id, now, status="failed",
-                       error=f"{failure.code or 'refused'}: {failure}"[:500])
-    except TransientFailure as failure:
-        return _retry(notification_id, worker_id, now, str(failure))
-    return _record_sent(notification_id, worker_id, now, lease, purpose, message.text,
-                        delivery.provider_message_id, form_id)
+    prepared = prepare(load_claimed([notification_id])[0], now)
+    if isinstance(prepared, Ready):
+        db.session.commit()  # nothing is held while the provider is called
+        prepared = outcome_of(send(prepared, channels[prepared.channel]), now)
+    return record([prepared], worker_id, now, lease)[notification_id]
 
 
-def _renew_claim(notification_id: int, worker_id: str, now: datetime, lease: timedelta) -> bool:
-    """Extend our lease for this one message, if it is still ours and has not run out; the
-    caller commits.
+def renew_claims(notification_ids: list[int], worker_id: str, now: datetime,
+                 lease: timedelta) -> set[int]:
+    """Extend our lease on these messages, those still ours whose lease has not run out; the
+    ids renewed. The caller commits.
 
     A batch can outlast its lease (a slow provider, a loaded machine); by then another worker
-    may have claimed a row of it. Renewing in one conditional UPDATE settles who owns the row
-    before each send: either we extend a live lease (no one else can claim it until we are
-    done), or it is gone and we leave it alone.
+    may have claimed a row of it. Renewing in one conditional UPDATE per batch settles who owns
+    each row before its send: either we extend a live lease (no one else can claim it until we
+    are done), or it is gone and we leave it alone.
     """
-    renewed = db.session.execute(
+    return set(db.session.scalars(
         update(Notification)
-        .where(Notification.id == notification_id, Notification.claimed_by == worker_id,
+        .where(Notification.id.in_(notification_ids), Notification.claimed_by == worker_id,
                Notification.status == "pending", Notification.lease_until > now)
         .values(lease_until=now + lease)
-        .execution_options(synchronize_session=False))  # see _record
-    return renewed.rowcount == 1
+        .returning(Notification.id)
+        .execution_options(synchronize_session=False)))  # see record
 
 
-def _load(notification_id: int) -> tuple:
-    """The notification and all its decision and text need, in one round trip instead of five
+def load_claimed(notification_ids: list[int]) -> list[tuple]:
+    """Each notification with all its decision and text need, the batch in one round trip
     (a worker spends more of each message on database round trips than on the send itself)."""
     return db.session.execute(
         select(Notification, Appointment, Patient, TreatmentType, Clinic)
@@ -95,7 +115,54 @@ def _load(notification_id: int) -> tuple:
         .outerjoin(Appointment, Appointment.id == Notification.appointment_id)
         .outerjoin(TreatmentType, TreatmentType.id == Appointment.treatment_type_id)
         .outerjoin(Clinic, Clinic.id == 1)  # the one clinic this service runs
-        .where(Notification.id == notification_id)).one()
+        .where(Notification.id.in_(notification_ids))
+        .order_by(Notification.due_at, Notification.id)).all()
+
+
+def prepare(row: tuple, now: datetime) -> Ready | Outcome:
+    """The send-time check on a loaded row: the message to send, or the outcome without one."""
+    note, appointment, patient, treatment, clinic = row
+    decision = rules.decide(_situation(note, appointment, patient, clinic, now))
+    if decision.action == "skip":
+        return Outcome(note.id, note.channel, {"status": "skipped", "error": decision.reason},
+                       reason=decision.reason)
+    if decision.action == "defer":
+        return Outcome(note.id, note.channel, {"status": "pending", "due_at": decision.until})
+    return Ready(note.id, note.attempts, note.channel, note.purpose, note.patient_id,
+                 note.questionnaire_id, _message(note, appointment, patient, treatment, clinic, now))
+
+
+def send(ready: Ready, channel: Channel) -> Answer:
+    """Hand one message to its provider. Safe on any thread: no database, no session."""
+    started = time.monotonic()
+    metrics.IN_FLIGHT.inc()
+    try:
+        delivery, failure = channel.send(ready.message), None
+    except (PermanentFailure, TransientFailure) as error:
+        delivery, failure = None, error
+    finally:
+        metrics.IN_FLIGHT.dec()
+    seconds = time.monotonic() - started
+    metrics.PROVIDER_SECONDS.labels(ready.channel).observe(seconds)
+    return Answer(ready, delivery, failure, seconds)
+
+
+def outcome_of(answer: Answer, now: datetime) -> Outcome:
+    """What the provider's answer means for the row."""
+    ready, failure = answer.ready, answer.failure
+    if isinstance(failure, PermanentFailure):
+        if failure.opted_out:  # the number texted STOP to Twilio: nothing more goes to it
+            return Outcome(ready.notification_id, ready.channel,
+                           {"status": "failed", "error": opt_outs.REFUSED_AFTER_STOP},
+                           reason="opted out at the provider", opted_out=ready.patient_id)
+        return Outcome(ready.notification_id, ready.channel,
+                       {"status": "failed", "error": f"{failure.code or 'refused'}: {failure}"[:500]},
+                       reason=failure.code or "refused")
+    if isinstance(failure, TransientFailure):
+        return _retry(ready, now, str(failure), "throttled" if failure.throttled else "no answer")
+    return Outcome(ready.notification_id, ready.channel,
+                   {"status": "sent", "sent_at": now, "body": ready.message.text,
+                    "provider_message_id": answer.delivery.provider_message_id}, sent=ready)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -104,60 +171,88 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=random.uniform(ceiling.total_seconds() / 2, ceiling.total_seconds()))
 
 
-def _retry(notification_id: int, worker_id: str, now: datetime, error: str) -> str:
-    attempts = db.session.scalar(select(Notification.attempts).where(Notification.id == notification_id))
-    if attempts is not None and attempts >= MAX_ATTEMPTS:
-        return _record(notification_id, worker_id, now, status="failed",
-                       error=f"gave up after {attempts} attempts: {error}"[:500])
-    return _record(notification_id, worker_id, now, status="pending",
-                   due_at=now + backoff(attempts or 1), error=error[:500])
+def _retry(ready: Ready, now: datetime, error: str, why: str) -> Outcome:
+    if ready.attempts >= MAX_ATTEMPTS:
+        return Outcome(ready.notification_id, ready.channel,
+                       {"status": "failed", "error": f"gave up after {ready.attempts} attempts: {error}"[:500]},
+                       reason="gave up")
+    return Outcome(ready.notification_id, ready.channel,
+                   {"status": "pending", "due_at": now + backoff(ready.attempts or 1), "error": error[:500]},
+                   reason=f"will retry: {why}")
 
 
-def _record(notification_id: int, worker_id: str, now: datetime, **values) -> str:
-    """Write the outcome only if the claim is still ours (a lease may have run out)."""
-    result = db.session.execute(
-        update(Notification)
-        .where(Notification.id == notification_id, Notification.claimed_by == worker_id)
-        .values(lease_until=None, claimed_by=None, updated_at=now, **values)
-        # The ORM would otherwise search the session for copies of the row to update in Python
-        # (about a quarter of a millisecond of CPU a message); the commit expires them anyway.
-        .execution_options(synchronize_session=False))
-    db.session.commit()
-    return values["status"] if result.rowcount else "lost"
+def record(outcomes: list[Outcome], worker_id: str, now: datetime, lease: timedelta) -> dict[int, str]:
+    """Write a batch of outcomes in one statement and commit; each row's status ("lost" where
+    the claim is no longer ours: a lease ran out and another worker took the row).
 
-
-def _record_sent(notification_id: int, worker_id: str, now: datetime, lease: timedelta,
-                 purpose: str, text: str, provider_message_id: str,
-                 questionnaire_id: int | None = None) -> str:
-    """Write down a send the provider has taken, waiting out a database that is away for a
-    moment (a restart, a failover) for as long as our lease lasts.
-
-    Giving up here would leave the row pending, and once the lease ran out the message would go
-    to the patient a second time. The lease was renewed just before the send, so no other worker
-    takes the row while we wait.
+    A database away for a moment (a restart, a failover) is waited out for as long as our
+    lease lasts: giving up would leave sent rows pending, and once the lease ran out those
+    messages would go to the patients a second time. No other worker takes the rows meanwhile.
     """
     give_up_at = time.monotonic() + lease.total_seconds()
     while True:
         try:
-            if purpose == "checkin":  # the only kind that opens one; spares every other send a read
-                checkins.prompt_sent(notification_id, now)  # the question now awaits its answer
-            if questionnaire_id is not None:
-                questionnaires.form_sent(questionnaire_id, now)
-            return _record(notification_id, worker_id, now, status="sent", sent_at=now, body=text,
-                           provider_message_id=provider_message_id)
+            statuses = _write(outcomes, worker_id, now)
+            break
         except OperationalError:  # the connection or server went away (or SQLite was locked)
             db.session.rollback()
             if time.monotonic() >= give_up_at:
                 raise
             time.sleep(RECORD_RETRY_PAUSE_SECONDS)
+    _count(outcomes, statuses)
+    return statuses
 
 
-def _finish(note: Notification, now: datetime, **values) -> str:
-    for field, value in values.items():
-        setattr(note, field, value)
-    note.lease_until, note.claimed_by, note.updated_at = None, None, now
+# One UPDATE for every outcome, run once per batch with a row of parameters each. A column an
+# outcome does not set is passed as NULL and kept by COALESCE; the claim is cleared in all.
+_COLUMNS = ("error", "due_at", "sent_at", "body", "provider_message_id")
+_TABLE = Notification.__table__
+_WRITE_OUTCOME = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("row_id"), _TABLE.c.claimed_by == bindparam("worker_id"))
+    .values(status=bindparam("new_status"), lease_until=None, claimed_by=None,
+            updated_at=bindparam("now", type_=_TABLE.c.updated_at.type),
+            **{column: func.coalesce(bindparam(f"new_{column}", type_=_TABLE.c[column].type),
+                                     _TABLE.c[column]) for column in _COLUMNS}))
+
+
+def _write(outcomes: list[Outcome], worker_id: str, now: datetime) -> dict[int, str]:
+    for outcome in outcomes:
+        if outcome.sent is not None and outcome.sent.purpose == "checkin":
+            checkins.prompt_sent(outcome.notification_id, now)  # the question now awaits its answer
+        if outcome.sent is not None and outcome.sent.questionnaire_id is not None:
+            questionnaires.form_sent(outcome.sent.questionnaire_id, now)
+        if outcome.opted_out is not None:
+            opt_outs.stopped_at_twilio(outcome.opted_out, now)
+    rows = [{"row_id": o.notification_id, "worker_id": worker_id, "now": now,
+             "new_status": o.values["status"],
+             **{f"new_{column}": o.values.get(column) for column in _COLUMNS}} for o in outcomes]
+    written = db.session.execute(_WRITE_OUTCOME, rows).rowcount
+    ours = ({o.notification_id for o in outcomes} if written == len(rows)
+            else _written_by_us(outcomes, now))
     db.session.commit()
-    return values["status"]
+    return {o.notification_id: o.values["status"] if o.notification_id in ours else "lost"
+            for o in outcomes}
+
+
+def _written_by_us(outcomes: list[Outcome], now: datetime) -> set[int]:
+    """Which rows our write reached, when a lease ran out under some (rare: the write counts
+    only the rows, not which). Ours are the ones just freed at our `now`; another worker's
+    claim or outcome left its own mark."""
+    return set(db.session.scalars(select(Notification.id).where(
+        Notification.id.in_([o.notification_id for o in outcomes]),
+        Notification.claimed_by.is_(None), Notification.updated_at == now)))
+
+
+def _count(outcomes: list[Outcome], statuses: dict[int, str]) -> None:
+    for outcome in outcomes:
+        status = statuses[outcome.notification_id]
+        if status == "sent":
+            metrics.SENT.labels(outcome.channel).inc()
+        elif status == "skipped":
+            metrics.SKIPPED.labels(outcome.channel, metrics.reason_label(outcome.reason)).inc()
+        elif outcome.reason is not None and status in ("failed", "pending"):
+            metrics.FAILED.labels(outcome.channel, outcome.reason).inc()  # a provider's code or our words
 
 
 def _situation(note, appointment, patient, clinic, now) -> rules.Situation:

@@ -1,6 +1,7 @@
-"""A worker SIGKILLed while Twilio holds its message: Twilio has taken it, the worker never learns
-so, and once its lease runs out another worker sends that one message again. Nothing else goes
-twice and nothing is lost. (A worker killed *before* the provider took the message loses
+"""A worker SIGKILLed while Twilio holds one of its messages: Twilio has taken it, the worker
+never learns so, and once its lease runs out another worker sends it again, as it does the
+other sends it had in flight that Twilio took. Nothing it had not sent goes twice and nothing
+is lost. (A worker killed *before* the provider took the message loses
 nothing and doubles nothing: tests/notifications/test_worker_processes.py.)"""
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def real_time_app(postgres_url, holding_twilio):
         yield app  # (the loop's second turn empties the tables)
 
 
-def test_a_worker_killed_while_twilio_holds_its_message_sends_only_that_one_twice(
+def test_a_worker_killed_while_twilio_holds_its_message_sends_at_most_its_sends_in_flight_twice(
         real_time_app, holding_twilio, tmp_path):
     app = real_time_app
     appointment = one_booked_session(app, SESSION_START)
@@ -55,4 +56,5 @@ def test_a_worker_killed_while_twilio_holds_its_message_sends_only_that_one_twic
 
     assert held >= 1  # it died holding claims; they came back when the lease ran out
     assert pending_among(app, ids) == 0 and result.lost == 0
-    assert result.duplicates == 1
+    # The held one, and any other send out at the kill: never more than the claims it held.
+    assert 1 <= result.duplicates <= held

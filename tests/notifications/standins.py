@@ -16,7 +16,7 @@ import threading
 import time
 import uuid
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -40,6 +40,13 @@ class TwilioRequest:
     # Accepted, but answered only after the client had given up ("slow"): Twilio has the message
     # and will send it, the sender never learns so and will try again.
     answered_late: bool = False
+    arrived: float = field(default_factory=time.monotonic)
+
+
+class _Server(ThreadingHTTPServer):
+    # A worker opens as many connections at once as it has sends in flight; the default
+    # backlog of 5 would refuse some of them, which Twilio never does.
+    request_queue_size = 128
 
 
 class TwilioStandIn:
@@ -56,7 +63,8 @@ class TwilioStandIn:
         self._outage: list[tuple[float, str | int]] = []  # (monotonic end, outcome), in order
         self._lock = threading.Lock()
         self._released = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._together: threading.Barrier | None = None
+        self._server = _Server(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     @property
@@ -84,6 +92,20 @@ class TwilioStandIn:
             for outcome, seconds in phases:
                 ends += seconds
                 self._outage.append((ends, outcome))
+
+    def answer_together(self, count: int, within_seconds: float = 2.0) -> None:
+        """Hold each answer until `count` requests are waiting at once; a sender that waits for
+        one answer before the next request gets 500s instead."""
+        self._together = threading.Barrier(count, timeout=within_seconds)
+
+    def _wait_for_the_others(self) -> bool:
+        if self._together is None:
+            return True
+        try:
+            self._together.wait()
+        except threading.BrokenBarrierError:
+            return False
+        return True
 
     def start(self) -> "TwilioStandIn":
         self._thread.start()
@@ -127,6 +149,8 @@ class TwilioStandIn:
                                                   payload["sid"], answered_late=True))
                     standin._released.wait(standin.late_seconds)
                     return self._answer_if_still_there(status, payload)
+                if outcome is None and not standin._wait_for_the_others():
+                    outcome = "500"
                 status, payload = _reply(outcome, match.group(1), fields)
                 standin._record(TwilioRequest(self.path, self._account(), fields, status,
                                               payload.get("sid")))

@@ -96,8 +96,10 @@ def test_a_worker_told_to_stop_sends_the_message_in_hand_and_hands_back_the_rest
                                      "start": "2026-06-03T10:00:00-04:00"})
     stopping = threading.Event()
     channel = StopsTheWorker(stopping)
+    app.config["WORKER_CONCURRENCY"] = 1  # the second waits for a free send while the first is out
     with app.app_context():
-        assert run_once("leaving", {"sms": channel, "email": channel}, stopping=stopping) == {"sent": 1, "released": 1}
+        assert run_once("leaving", {"sms": channel, "email": channel}, batch=2,
+                        stopping=stopping) == {"sent": 1, "released": 1}
         confirmations = db.select(Notification).where(Notification.purpose == "confirmation")
         rows = {n.status: n for n in db.session.scalars(confirmations)}
         assert rows["pending"].lease_until is None and rows["pending"].attempts == 0

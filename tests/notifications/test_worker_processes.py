@@ -121,6 +121,10 @@ def test_a_worker_killed_mid_batch_loses_nothing(real_time_app, postgres_url, tm
     while time.monotonic() < deadline and not hanging.exists():
         time.sleep(0.1)
     assert hanging.exists(), "the worker never reached the message it hangs on"
+    # Its batch's other sends were out at the same time: wait until they are recorded, so
+    # that the kill leaves only the hung one in flight.
+    while time.monotonic() < deadline and _claimed_now(real_time_app) > 1:
+        time.sleep(0.1)
     os.kill(stuck.pid, signal.SIGKILL)
     stuck.join()
     healthy = [spawn(postgres_url, str(sends)) for _ in range(2)]
@@ -133,6 +137,14 @@ def test_a_worker_killed_mid_batch_loses_nothing(real_time_app, postgres_url, tm
     # before sending), so nothing was sent twice; a worker killed *after* the provider took a
     # message but before recording it would resend that one message once its lease ran out.
     assert max(counts.values()) == 1
+
+
+def _claimed_now(app) -> int:
+    with app.app_context():
+        claimed = db.session.scalar(select(func.count()).where(Notification.claimed_by.is_not(None),
+                                                                 Notification.status == "pending"))
+        db.session.rollback()
+        return claimed
 
 
 def _lines(path: Path) -> list[str]:
