@@ -217,3 +217,17 @@ def test_a_draining_worker_claims_again_while_sends_are_out_never_more_than_its_
         assert run_once("w", {"sms": channel, "email": channel}, drain=True) == {"sent": 8}
         assert run_once("w", {"sms": channel, "email": channel}) == {}
     assert channel.most == 2 and channel.sent == 8
+
+
+def test_a_reply_to_another_number_of_the_messaging_service_confirms_alike(ward):
+    """A Messaging Service texts from any number of its pool; the patient answers whichever
+    texted them, and the reply is read by the patient's number, not ours."""
+    from .texting import AUTH_TOKEN, answer, new_sid, signed_post
+
+    patient, phone = ward.patient()
+    sessions = ward.book_three(patient)
+    fields = {"MessageSid": new_sid(), "AccountSid": "AC" + "0" * 32, "From": phone,
+              "To": "+15005550077", "MessagingServiceSid": "MG" + "1" * 32, "Body": "C", "NumMedia": "0"}
+    replies = answer(signed_post(ward.client, "/webhooks/twilio/sms", fields, token=AUTH_TOKEN))
+    assert replies and "confirmed" in replies[0]
+    assert ward.desk.get(f"/appointments/{sessions[0]['id']}").json["status"] == "confirmed"
