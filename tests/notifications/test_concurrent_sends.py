@@ -231,3 +231,15 @@ def test_a_reply_to_another_number_of_the_messaging_service_confirms_alike(ward)
     replies = answer(signed_post(ward.client, "/webhooks/twilio/sms", fields, token=AUTH_TOKEN))
     assert replies and "confirmed" in replies[0]
     assert ward.desk.get(f"/appointments/{sessions[0]['id']}").json["status"] == "confirmed"
+
+
+def test_paced_texts_are_claimed_about_a_seconds_worth_at_a_time(app, clock):
+    """Each batch is checked just before it goes out: at 2 texts a second, a batch of 32 would
+    be checked up to 16 seconds before its last text."""
+    admin, desk = api_as(app, "admin"), api_as(app, "front_desk")
+    book_patients(desk, set_up_clinic(admin), 4)
+    app.config["SMS_MAX_PER_SECOND"] = 2
+    channel = Counted()
+    with app.app_context():
+        assert run_once("w", {"sms": channel, "email": channel}) == {"sent": 2}
+    assert channel.most <= 2
