@@ -135,12 +135,12 @@ def test_a_paced_sender_books_one_moment_per_send_across_threads():
 
 @pytest.fixture
 def pooled_app(database_url, clock, twilio, mail_server):
-    """Texts through a Messaging Service, at most 50 a second, and no From number at all."""
+    """Texts through a Messaging Service, at most 10 a second, and no From number at all."""
     yield from _make_app(
         database_url, clock, SMS_BACKEND="twilio", TWILIO_API_BASE_URL=twilio.url,
         TWILIO_ACCOUNT_SID="AC" + uuid.uuid4().hex, TWILIO_AUTH_TOKEN=uuid.uuid4().hex,
         TWILIO_FROM_NUMBER=None, TWILIO_MESSAGING_SERVICE_SID="MG" + uuid.uuid4().hex,
-        SMS_MAX_PER_SECOND=50, PUBLIC_BASE_URL="https://clinic.example.org",
+        SMS_MAX_PER_SECOND=10, PUBLIC_BASE_URL="https://clinic.example.org",
         PROVIDER_TIMEOUT_SECONDS=PROVIDER_TIMEOUT_SECONDS, TOKEN_TTL_HOURS=24 * 30)
 
 
@@ -153,7 +153,7 @@ def test_texts_go_through_the_messaging_service_at_its_pace(pooled_app, twilio):
     assert [r.fields.get("MessagingServiceSid") for r in twilio.accepted] == [service] * 4
     assert not any("From" in r.fields for r in twilio.accepted)
     arrivals = sorted(r.arrived for r in twilio.accepted)
-    assert arrivals[-1] - arrivals[0] >= 3 / 50 * 0.9  # four sends, 1/50 s apart at least
+    assert arrivals[-1] - arrivals[0] >= 0.25  # four texts booked 0.1 s apart (arrivals jitter a little)
 
 
 def _sample(name: str, **labels) -> float:
