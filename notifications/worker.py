@@ -14,6 +14,7 @@ database stays on the worker's own thread, with its one session.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import random
 import signal
@@ -105,7 +106,7 @@ def run_once(worker_id: str, channels: dict | None = None, batch: int | None = N
     claims come back full (a backlog). Once `stopping` is set, or the provider says it is
     overloaded, the sends in flight finish and are recorded and the rest is released."""
     channels = channels or channels_from_config(current_app.config)
-    concurrency = current_app.config["WORKER_CONCURRENCY"]
+    concurrency = sends_at_once(current_app.config)
     stopping = stopping or threading.Event()
     slowdown = slowdown or Slowdown()
     stopping.wait(slowdown.pause_seconds())
@@ -130,6 +131,15 @@ def run_once(worker_id: str, channels: dict | None = None, batch: int | None = N
     return outcomes
 
 
+def sends_at_once(config) -> int:
+    """WORKER_CONCURRENCY, or fewer when texts are paced: a batch is checked just before it goes
+    out, and a paced one goes out over batch / SMS_MAX_PER_SECOND seconds, so it is kept to
+    about a second's worth of texts."""
+    pace = config.get("SMS_MAX_PER_SECOND")
+    concurrency = config["WORKER_CONCURRENCY"]
+    return min(concurrency, max(1, math.ceil(pace))) if pace else concurrency
+
+
 class _Batch:
     """One claimed batch on its way out. The database work stays on this thread; the pool's
     threads only wait on the provider (a session is not safe to share between threads)."""
@@ -139,7 +149,7 @@ class _Batch:
         self.stopping, self.pool, self.concurrency = stopping, pool, concurrency
         self.counts: dict[str, int] = {}
         self.settled: list[Outcome] = []  # decided without a send; written with the next answers
-        self.in_flight: set[Future] = set()
+        self.in_flight: dict[Future, int] = {}  # each send out, and its notification
         self.throttled = False
 
     def send(self, claimed: list[int], claim_more: Callable[[int], list[int]] | None = None) -> dict[str, int]:
@@ -155,7 +165,8 @@ class _Batch:
                 waiting.clear()
             elif waiting and len(self.in_flight) < self.concurrency:
                 ready = waiting.popleft()
-                self.in_flight.add(self.pool.submit(send, ready, self.channels[ready.channel]))
+                future = self.pool.submit(send, ready, self.channels[ready.channel])
+                self.in_flight[future] = ready.notification_id
             elif not waiting and more and self._room_for_more():
                 wanted = self.concurrency - len(self.in_flight)
                 fresh = claim_more(wanted)
@@ -196,11 +207,11 @@ class _Batch:
         now = clock.now()
         outcomes, self.settled = self.settled, []
         for future in done:
-            self.in_flight.discard(future)
+            notification_id = self.in_flight.pop(future)
             try:
                 answer = future.result()
             except Exception as error:  # a channel's own bug: logged, the lease brings it back
-                self._failed(None, error)
+                self._failed(notification_id, error)
                 continue
             self.throttled |= getattr(answer.failure, "throttled", False)
             outcomes.append(outcome_of(answer, now))
@@ -213,7 +224,7 @@ class _Batch:
         release(notification_ids, self.worker_id)
         self.counts["released"] = self.counts.get("released", 0) + len(notification_ids)
 
-    def _failed(self, notification_id: int | None, error: Exception) -> None:
+    def _failed(self, notification_id: int, error: Exception) -> None:
         log.error("dispatch failed", extra={"object_type": "notification",
                                             "object_id": notification_id, "error": _where(error)})
         self.counts["error"] = self.counts.get("error", 0) + 1
@@ -240,7 +251,7 @@ def run_forever(app: Flask) -> None:
     worker_id = worker_name()
     stopping = threading.Event()
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per tick
-    concurrency = app.config["WORKER_CONCURRENCY"]
+    concurrency = sends_at_once(app.config)
     channels = channels_from_config(app.config)
     pool = ThreadPoolExecutor(concurrency, thread_name_prefix="send")
     slowdown = Slowdown()

@@ -85,10 +85,11 @@ class TwilioChannel:
         return client
 
     def send(self, message: Outgoing) -> Delivery:
-        self.pacing.wait_turn()
+        messages = self.client.messages  # the library loads its API modules on first use
+        self.pacing.wait_turn()  # so the turn is taken right before the request itself
         try:
-            sent = self.client.messages.create(to=message.to, body=message.text,
-                                               status_callback=self.status_callback, **self.sender)
+            sent = messages.create(to=message.to, body=message.text,
+                                   status_callback=self.status_callback, **self.sender)
         except (TwilioRestException, TwilioServiceException) as error:
             raise _classified(error) from error
         except requests.RequestException as error:  # time-out, refused or dropped connection

@@ -132,6 +132,7 @@ class TwilioStandIn:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
+                arrived = time.monotonic()
                 match = MESSAGES_PATH.match(self.path)
                 if not match:
                     return self._answer(404, {"code": 20404, "message": "Not found", "status": 404})
@@ -153,7 +154,7 @@ class TwilioStandIn:
                     outcome = "500"
                 status, payload = _reply(outcome, match.group(1), fields)
                 standin._record(TwilioRequest(self.path, self._account(), fields, status,
-                                              payload.get("sid")))
+                                              payload.get("sid"), arrived=arrived))
                 return self._answer(status, payload)
 
             def _account(self) -> str:
