@@ -153,7 +153,9 @@ def test_texts_go_through_the_messaging_service_at_its_pace(pooled_app, twilio):
     assert [r.fields.get("MessagingServiceSid") for r in twilio.accepted] == [service] * 4
     assert not any("From" in r.fields for r in twilio.accepted)
     arrivals = sorted(r.arrived for r in twilio.accepted)
-    assert arrivals[-1] - arrivals[0] >= 0.25  # four texts booked 0.1 s apart (arrivals jitter a little)
+    # Four texts booked 0.1 s apart span 0.3 s; unpaced, they arrive within milliseconds. The
+    # margin is for a loaded machine, where one request can reach the stand-in late.
+    assert arrivals[-1] - arrivals[0] >= 0.2
 
 
 def _sample(name: str, **labels) -> float:
