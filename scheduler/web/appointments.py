@@ -11,7 +11,6 @@ from ..api.access import ALL_STAFF, BOOKERS, CLINICAL
 from ..api.schemas.booking import CancelSchema, RescheduleSchema
 from ..api.schemas.observation import CompleteSchema
 from ..engine import appointment_status
-from ..phones import for_display
 from ..services import booking, booking_views, observations
 from ..services.clinic import get_treatment_type
 from ..services.patients import get_patient
@@ -135,7 +134,6 @@ def _appointment_page(found, problems=None, entered=None, code=200, around: date
     chairs = booking_views.chair_names()
     return render_template(
         "web/booking_pages/appointment.html", appointment=found, patient=patient,
-        phone_shown=for_display(patient.phone) or None,
         treatment=get_treatment_type(found.treatment_type_id), chairs=chairs,
         course=course, short=course.sessions_short if course else 0, actions=actions,
         waiting=_waiting(found, now), replaceable=replaceable,

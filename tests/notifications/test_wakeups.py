@@ -19,7 +19,9 @@ from tests.factories import api_as, make_patient, set_up_clinic
 NOW = datetime(2026, 6, 1, 14, 0, tzinfo=timezone.utc)  # Monday 10:00 in New York
 SESSION_START = "2026-06-03T10:00:00-04:00"
 POLL_SECONDS = 300  # so long that only a wake-up can explain a prompt send
-PROMPT = 3.0  # seconds: a wake-up's latency on a loaded machine, a hundredth of the poll
+# Seconds: a tenth of the poll, so only a wake-up explains a send this soon, yet room for a
+# worker process on a loaded CI machine (its first send imports twilio's API). Typically 0.35 s.
+PROMPT = 30.0
 
 
 @pytest.fixture
